@@ -139,7 +139,7 @@ def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color:
     ax.set_ylim(0, max(1.0, float(w.max()) * 1.15 if len(w) else 1.0))
     ax.set_ylabel("权重 weight")
     if query is not None:
-        ax.set_title(f"“{query}”的注意力权重 (weights of query “{query}”)")
+        ax.set_title(f"“{query}”的注意力权重 weights")
     ax.spines[["top", "right"]].set_visible(False)
     apply_cjk_font(fig)
     return fig, ax

@@ -1,0 +1,279 @@
+"""Auto-checked exercises: run the reader's code on several cases, answer in Chinese.
+
+Introduced in notebook 01. Every ``check_*`` function takes the reader's function (or
+answer), runs it on a few cases — small hand-checkable ones first, then random shapes and
+edge cases — and returns a :class:`CheckResult` that shows as a green or red box in the
+notebook, naming the first failing case and giving a hint. The reader's inputs are copies:
+a function that writes into its inputs cannot corrupt later cases.
+
+Reference solutions live in ``notebooks/solutions/`` and are tested with these checks.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attention import causal_mask, scaled_dot_product_attention, softmax
+
+__all__ = [
+    "CheckResult",
+    "check_similarity",
+    "check_most_attended",
+    "check_projection",
+    "check_raw_scores",
+    "check_design_query",
+    "check_softmax",
+    "check_scaled_softmax",
+    "check_dot_variance",
+    "check_weighted_sum",
+    "check_attention",
+    "check_masked_attention",
+]
+
+
+@dataclass
+class CheckResult:
+    """Outcome of a check: shows as a coloured box in Jupyter, is truthy when passed."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return ("✅ " if self.passed else "❌ ") + self.message
+
+    def _repr_html_(self) -> str:
+        colour, bg = ("#009E73", "#e8f6f0") if self.passed else ("#D55E00", "#fdeee4")
+        body = html.escape(repr(self)).replace("\n", "<br>")
+        return f'<div style="border-left:4px solid {colour};background:{bg};padding:6px 10px">{body}</div>'
+
+
+def _fmt(x) -> str:
+    if isinstance(x, np.ndarray):
+        return np.array2string(np.round(x, 4), separator=", ", threshold=30)
+    if isinstance(x, tuple):
+        return "(" + ", ".join(_fmt(a) for a in x) + ")"
+    return repr(x)
+
+
+def _copy(args):
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _compare_arrays(got, want, atol):
+    """None when got matches want, else a reason in Chinese."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"返回值无法转换成数值数组（得到 {type(got).__name__}）"
+    if got.shape != np.shape(want):
+        return f"形状不对：期望 {np.shape(want)}，得到 {got.shape}"
+    if not np.allclose(got, want, atol=atol, rtol=0):
+        k = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()
+        return f"数值不对：期望\n{_fmt(np.asarray(want))}\n得到\n{_fmt(got)}\n（最大差别在下标 {tuple(int(i) for i in k)}）"
+    return None
+
+
+def _run_cases(fn, cases, hint: str, compare=None, atol: float = 1e-6) -> CheckResult:
+    """Call fn(*args) for each (description, args, expected); stop at the first failure."""
+    if not callable(fn):
+        return CheckResult(False, f"请传入一个函数（收到的是 {type(fn).__name__}）。")
+    compare = compare or (lambda got, want: _compare_arrays(got, want, atol))
+    for k, (description, args, want) in enumerate(cases, start=1):
+        try:
+            got = fn(*_copy(args))
+        except NotImplementedError:
+            return CheckResult(False, "函数还没有写完（抛出了 NotImplementedError）。把 raise 那一行换成你的代码。")
+        except Exception as exc:
+            return CheckResult(False, f"第 {k} 个例子（{description}）运行出错：{type(exc).__name__}: {exc}\n提示：{hint}")
+        if got is None:
+            return CheckResult(False, f"第 {k} 个例子（{description}）：函数没有返回值（忘了 return？）。")
+        reason = compare(got, want)
+        if reason:
+            return CheckResult(False, f"第 {k} 个例子（{description}）：{reason}\n提示：{hint}")
+    return CheckResult(True, f"全部 {len(cases)} 个例子都通过了！")
+
+
+def _rng(seed: int = 2024) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+# ------------------------------------------------------------------ notebook 01
+
+
+def check_similarity(fn) -> CheckResult:
+    """Exercise 01-1: fn(X) returns the (n, n) matrix of dot products X Xᵀ."""
+    rng = _rng(1)
+    cases = [("两个正交的词向量", (np.array([[1.0, 0.0], [0.0, 1.0]]),), np.eye(2))]
+    cases.append(("猫、吃、鱼 的 3 维例子", (np.array([[0.2, -0.5, 1.3], [1.0, 0.0, 0.0], [0.5, 0.5, 0.5]]),), None))
+    for n, d in ((1, 4), (5, 9), (12, 3)):
+        cases.append((f"随机的 {n} 个词、{d} 维", (rng.normal(size=(n, d)),), None))
+    cases = [(desc, args, args[0] @ args[0].T if want is None else want) for desc, args, want in cases]
+    return _run_cases(fn, cases, "第 i 行第 j 列是词 i 和词 j 的点积；用 X @ X.T。")
+
+
+def check_most_attended(fn) -> CheckResult:
+    """Exercise 01-2: fn(weights, tokens, word) returns the token that `word` attends to most."""
+    w = np.array([[0.2, 0.7, 0.1], [0.5, 0.2, 0.3], [0.1, 0.8, 0.1]])
+    toks = ["猫", "吃", "鱼"]
+    cases = [("猫 最关注谁", (w, toks, "猫"), "吃"), ("吃 最关注谁", (w, toks, "吃"), "猫"),
+             ("鱼 最关注谁", (w, toks, "鱼"), "吃")]
+    w2 = np.array([[0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.6, 0.2, 0.2]])
+    cases.append(("另一组权重", (w2, ["a", "b", "c"], "c"), "a"))
+
+    def compare(got, want):
+        return None if got == want else f"期望 {want!r}，得到 {got!r}"
+
+    return _run_cases(fn, cases, "先用 tokens.index(word) 找到这个词的行，再用 np.argmax 找这一行最大的列。", compare)
+
+
+# ------------------------------------------------------------------ notebook 02
+
+
+def check_projection(fn) -> CheckResult:
+    """Exercise 02-1: fn(X, W_Q, W_K, W_V) returns (Q, K, V)."""
+    rng = _rng(2)
+    cases = []
+    for n, d, dk, dv in ((3, 9, 3, 3), (1, 2, 2, 1), (6, 5, 4, 2)):
+        X, Wq, Wk, Wv = rng.normal(size=(n, d)), rng.normal(size=(d, dk)), rng.normal(size=(d, dk)), rng.normal(size=(d, dv))
+        cases.append((f"{n} 个词、d={d}、d_k={dk}、d_v={dv}", (X, Wq, Wk, Wv), (X @ Wq, X @ Wk, X @ Wv)))
+
+    def compare(got, want):
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            return f"应返回三个数组 (Q, K, V)，得到 {type(got).__name__}"
+        for name, g, w in zip("QKV", got, want):
+            reason = _compare_arrays(g, w, 1e-9)
+            if reason:
+                return f"{name} {reason}"
+        return None
+
+    return _run_cases(fn, cases, "每个词一行：Q = X @ W_Q，K、V 同理。", compare)
+
+
+def check_raw_scores(fn) -> CheckResult:
+    """Exercise 02-2: fn(Q, K) returns the unscaled scores Q Kᵀ, shape (n_q, n_k)."""
+    rng = _rng(3)
+    cases = [("文章里的例子", (np.array([[2.0, 1.0, 0.0]]), np.array([[3.0, 2.2, 0.0], [0.25, 0.0, 1.0]])),
+              np.array([[8.2, 0.5]]))]
+    for nq, nk, d in ((3, 3, 3), (2, 5, 4), (4, 1, 2)):
+        Q, K = rng.normal(size=(nq, d)), rng.normal(size=(nk, d))
+        cases.append((f"n_q={nq}、n_k={nk}、d_k={d}", (Q, K), Q @ K.T))
+    return _run_cases(fn, cases, "分数矩阵第 i 行第 j 列 = Q 的第 i 行 · K 的第 j 行；用 Q @ K.T（注意转置）。")
+
+
+def check_design_query(q, K, tokens, target: str, at_least: float = 0.8) -> CheckResult:
+    """Exercise 02-3: a query vector q that puts ≥ `at_least` of its weight on `target`."""
+    try:
+        q = np.asarray(q, dtype=float).ravel()
+        K = np.asarray(K, dtype=float)
+    except (TypeError, ValueError):
+        return CheckResult(False, "q 应是一串数字，例如 [1.0, 0.0, 2.0]。")
+    if q.shape != (K.shape[1],):
+        return CheckResult(False, f"q 应有 {K.shape[1]} 个分量（和 K 的每一行一样长），得到 {q.shape[0]} 个。")
+    if not np.all(np.isfinite(q)):
+        return CheckResult(False, "q 里有 NaN 或 inf。")
+    if np.abs(q).max() > 10:
+        return CheckResult(False, "请让 q 的每个分量在 -10 到 10 之间：靠巨大的数字谁都能做到，试着用方向而不是长度。")
+    w = softmax(K @ q / np.sqrt(K.shape[1]))  # (n_k, d_k) @ (d_k,) -> (n_k,)
+    j = tokens.index(target)
+    if w[j] >= at_least:
+        return CheckResult(True, f"“{target}”得到的权重是 {w[j]:.3f} ≥ {at_least}。")
+    top = tokens[int(np.argmax(w))]
+    return CheckResult(False, f"“{target}”只得到 {w[j]:.3f}（最多的是“{top}”：{w.max():.3f}）。"
+                       f"\n提示：让 q 指向 K(“{target}”) 的方向，而不是其他词的 K。")
+
+
+# ------------------------------------------------------------------ notebook 03
+
+
+def check_softmax(fn) -> CheckResult:
+    """Exercise 03-1: a numerically stable softmax over the last axis."""
+    rng = _rng(4)
+    cases = [
+        ("文章的分数 8.2 和 0.5", (np.array([8.2, 0.5]),), softmax(np.array([8.2, 0.5]))),
+        ("全相等的分数", (np.zeros(4),), np.full(4, 0.25)),
+        ("很大的分数（不能溢出成 nan）", (np.array([1000.0, 999.0, -1000.0]),), softmax(np.array([1000.0, 999.0, -1000.0]))),
+        ("很小的分数", (np.array([-1000.0, -1001.0]),), softmax(np.array([-1000.0, -1001.0]))),
+        ("二维：每一行分别归一化", (rng.normal(size=(3, 5)) * 3,), None),
+    ]
+    cases = [(d, a, softmax(a[0]) if w is None else w) for d, a, w in cases]
+    return _run_cases(fn, cases, "先减去最大值（x - x.max(axis=-1, keepdims=True)），再 exp，再除以同一行的和。")
+
+
+def check_scaled_softmax(fn) -> CheckResult:
+    """Exercise 03-2: fn(scores, d_k) returns softmax(scores / √d_k)."""
+    cases = [("文章的分数，d_k = 64", (np.array([8.2, 0.5]), 64), softmax(np.array([8.2, 0.5]) / 8)),
+             ("d_k = 1 时不缩放", (np.array([1.0, 2.0, 3.0]), 1), softmax(np.array([1.0, 2.0, 3.0]))),
+             ("d_k = 4", (np.array([[4.0, 0.0], [0.0, 2.0]]), 4), softmax(np.array([[2.0, 0.0], [0.0, 1.0]])))]
+    return _run_cases(fn, cases, "先把分数除以 np.sqrt(d_k)，再做 softmax。")
+
+
+def check_dot_variance(answer, d_k: int = 64) -> CheckResult:
+    """Exercise 03-3: the variance of q·k when q and k have d_k independent N(0, 1) entries."""
+    try:
+        x = float(answer)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"请给出一个数，收到 {answer!r}。")
+    if abs(x - d_k) <= 0.5:
+        return CheckResult(True, f"对：方差是 d_k = {d_k}，标准差是 √d_k = {np.sqrt(d_k):g}，所以要除以 √d_k。")
+    if abs(x - np.sqrt(d_k)) <= 0.05:
+        return CheckResult(False, f"{x:g} 是标准差 √d_k。方差是标准差的平方。")
+    return CheckResult(False, f"{x:g} 不对。提示：q·k 是 d_k 个独立乘积 q_i k_i 的和，每个乘积的方差是 1。")
+
+
+# ------------------------------------------------------------------ notebook 04
+
+
+def check_weighted_sum(fn) -> CheckResult:
+    """Exercise 04-1: fn(weights_row, V) returns Σ_j weights_row[j] · V[j]."""
+    rng = _rng(5)
+    V = np.array([[1.0, 0.0], [0.0, 1.0]])
+    cases = [("文章的 0.7 和 0.3", (np.array([0.7, 0.3]), V), np.array([0.7, 0.3])),
+             ("全部给第一个词", (np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2)), np.array([0.0, 1.0]))]
+    w = softmax(rng.normal(size=5))
+    Vr = rng.normal(size=(5, 4))
+    cases.append(("随机的 5 个词、d_v = 4", (w, Vr), w @ Vr))
+    return _run_cases(fn, cases, "结果是 V 各行的加权和：weights_row @ V。")
+
+
+def _attention_cases(rng, with_mask: bool):
+    cases = []
+    for n_q, n_k, d_k, d_v in ((3, 3, 3, 3), (1, 4, 2, 5), (6, 6, 8, 2), (2, 7, 64, 3)):
+        Q, K, V = rng.normal(size=(n_q, d_k)), rng.normal(size=(n_k, d_k)), rng.normal(size=(n_k, d_v))
+        args = (Q, K, V)
+        if with_mask:
+            mask = causal_mask(max(n_q, n_k))[-n_q:, :n_k] if n_q <= n_k else causal_mask(n_q)[:, :n_k]
+            mask = mask | (np.arange(n_k) == 0)  # every query may see at least key 0
+            args = (Q, K, V, mask)
+        cases.append((f"n_q={n_q}、n_k={n_k}、d_k={d_k}、d_v={d_v}", args,
+                      scaled_dot_product_attention(*args[:3], mask=args[3] if with_mask else None)))
+    return cases
+
+
+def _compare_output_weights(got, want):
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"应返回 (output, weights) 两个数组，得到 {type(got).__name__}"
+    for name, g, w in zip(("output", "weights"), got, want):
+        reason = _compare_arrays(g, w, 1e-8)
+        if reason:
+            return f"{name} {reason}"
+    return None
+
+
+def check_attention(fn) -> CheckResult:
+    """Exercise 04-2: fn(Q, K, V) returns (output, weights) = attention from scratch."""
+    return _run_cases(fn, _attention_cases(_rng(6), False),
+                      "weights = softmax(Q @ K.T / √d_k)（对每一行），output = weights @ V；返回 (output, weights)。",
+                      _compare_output_weights)
+
+
+def check_masked_attention(fn) -> CheckResult:
+    """Exercise 04-3: fn(Q, K, V, mask) with a boolean mask (True = may attend)."""
+    return _run_cases(fn, _attention_cases(_rng(7), True),
+                      "在 softmax 之前，把 mask 为 False 的分数换成 -np.inf：np.where(mask, scores, -np.inf)。",
+                      _compare_output_weights)

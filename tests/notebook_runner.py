@@ -1,0 +1,63 @@
+"""Execute a notebook in a fresh kernel, as "restart kernel and run all" does (used by tests and make bench)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+
+
+def course_notebooks() -> list[Path]:
+    """notebooks/NN_*.ipynb in course order."""
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute(path: Path, timeout: int = 300, env: dict | None = None):
+    """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    if env is None:
+        client.execute()
+    else:
+        client.execute(env=env)  # passed on to the kernel launcher
+    return nb, time.perf_counter() - start
+
+
+def problems(nb) -> list[str]:
+    """Error outputs and anything written on stderr, as readable lines."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append(f"cell {i}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                found.append(f"cell {i} wrote on stderr: {out.text[:300]}")
+            data = out.get("data", {})
+            if "Error displaying widget" in str(data.get("text/plain", "")):
+                found.append(f"cell {i}: Error displaying widget")
+    return found
+
+
+def text_outputs(nb) -> list[tuple[int, str]]:
+    """The textual outputs of every cell (stream, plain text, HTML, Markdown) for determinism checks."""
+    keep = ("text/plain", "text/html", "text/markdown")
+    result = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                result.append((i, out.text))
+            for key in keep:
+                if key in out.get("data", {}) and "application/vnd.jupyter.widget-view+json" not in out["data"]:
+                    result.append((i, out["data"][key]))
+    return result

@@ -1,0 +1,48 @@
+"""Every notebook: restart-and-run-all is clean, deterministic, and committed without outputs."""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from notebook_runner import course_notebooks, execute, problems, text_outputs
+
+NOTEBOOKS = course_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def test_the_course_has_its_notebooks():
+    from helpers.syllabus import SYLLABUS
+
+    assert [p.name for p in NOTEBOOKS] == [l.file for l in SYLLABUS if l.available]
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "00_course_intro.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs_or_widget_state(path):
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in raw.get("metadata", {})
+    for cell in raw["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"][:80]
+    nbformat.validate(nbformat.reads(path.read_text(encoding="utf-8"), as_version=4))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_structure_objectives_summary_no_todo(path):
+    nb = nbformat.read(path, as_version=4)
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert md[0].startswith("# "), "first cell is the title"
+    assert "学习目标" in md[0], "learning objectives at the top"
+    assert any(s.startswith("## 小结") for s in md), "a summary section"
+    text = "\n".join(c.source for c in nb.cells)
+    assert not re.search(r"\bTODO\b|FIXME|XXX", text), "nothing unfinished shown to readers"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_restart_and_run_all_is_clean_and_deterministic(path):
+    first, _ = execute(path)
+    assert problems(first) == []
+    second, _ = execute(path)
+    assert text_outputs(first) == text_outputs(second), "two fresh runs print different things"
