@@ -20,6 +20,8 @@ from .attention import causal_mask, scaled_dot_product_attention, softmax
 
 __all__ = [
     "CheckResult",
+    "check_dot",
+    "check_matmul_shape",
     "check_similarity",
     "check_most_attended",
     "check_projection",
@@ -73,6 +75,8 @@ def _compare_arrays(got, want, atol):
         return f"返回值无法转换成数值数组（得到 {type(got).__name__}）"
     if got.shape != np.shape(want):
         return f"形状不对：期望 {np.shape(want)}，得到 {got.shape}"
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
+        return f"结果里有 nan 或 inf（溢出了？）：得到\n{_fmt(got)}"
     if not np.allclose(got, want, atol=atol, rtol=0):
         k = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()
         return f"数值不对：期望\n{_fmt(np.asarray(want))}\n得到\n{_fmt(got)}\n（最大差别在下标 {tuple(int(i) for i in k)}）"
@@ -86,7 +90,8 @@ def _run_cases(fn, cases, hint: str, compare=None, atol: float = 1e-6) -> CheckR
     compare = compare or (lambda got, want: _compare_arrays(got, want, atol))
     for k, (description, args, want) in enumerate(cases, start=1):
         try:
-            got = fn(*_copy(args))
+            with np.errstate(all="ignore"):  # overflow shows up below as nan/inf, not as a warning
+                got = fn(*_copy(args))
         except NotImplementedError:
             return CheckResult(False, "函数还没有写完（抛出了 NotImplementedError）。把 raise 那一行换成你的代码。")
         except Exception as exc:
@@ -101,6 +106,30 @@ def _run_cases(fn, cases, hint: str, compare=None, atol: float = 1e-6) -> CheckR
 
 def _rng(seed: int = 2024) -> np.random.Generator:
     return np.random.default_rng(seed)
+
+
+# ------------------------------------------------------------------ notebook 00
+
+
+def check_dot(fn) -> CheckResult:
+    """Warm-up 00-1: fn(a, b) returns the dot product of two vectors."""
+    rng = _rng(0)
+    a, b = rng.normal(size=5), rng.normal(size=5)
+    cases = [("文章的词向量与自己", (np.array([0.2, -0.5, 1.3]), np.array([0.2, -0.5, 1.3])), 0.04 + 0.25 + 1.69),
+             ("互相垂直的两个向量", (np.array([1.0, 0.0]), np.array([0.0, 3.0])), 0.0),
+             ("随机的 5 维向量", (a, b), float(a @ b))]
+    return _run_cases(fn, cases, "对应分量相乘再相加：np.dot(a, b) 或 a @ b。")
+
+
+def check_matmul_shape(answer) -> CheckResult:
+    """Warm-up 00-2: the shape of a (3, 4) matrix times a (4, 2) matrix."""
+    try:
+        got = tuple(int(x) for x in answer)
+    except (TypeError, ValueError):
+        return CheckResult(False, f"请写成一个元组，例如 (5, 7)；收到 {answer!r}。")
+    if got == (3, 2):
+        return CheckResult(True, "对：(3, 4) @ (4, 2) -> (3, 2)，中间的 4 “消掉”了。")
+    return CheckResult(False, f"{got} 不对。提示：(a, b) @ (b, c) 的结果是 (a, c)。")
 
 
 # ------------------------------------------------------------------ notebook 01

@@ -101,7 +101,7 @@ def attention_heatmap(
     if annotate and n_q * n_k <= 400:
         lo, hi = im.get_clim()
         mid = (lo + hi) / 2
-        size = 10 if max(n_q, n_k) <= 8 else 7
+        size = 10 if n_q * n_k <= 64 else (8 if n_q * n_k <= 150 else 7)
         for i in range(n_q):
             for j in range(n_k):
                 ax.text(j, i, fmt.format(w[i, j]), ha="center", va="center", fontsize=size,
@@ -146,7 +146,7 @@ def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color:
 
 
 def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_names=None,
-                    colors=None, min_weight: float = 0.02):
+                    colors=None, min_weight: float = 0.02, title: str | None = None):
     """The "lines" view: queries on the left, keys on the right, line opacity = weight.
 
     Introduced in notebook 05. With several heads each head gets its own colour and its
@@ -163,6 +163,7 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
         Okabe–Ito colours by default.
     min_weight : float
         Lines lighter than this are not drawn.
+    title : str, optional
 
     Returns
     -------
@@ -202,10 +203,12 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
     for j, lab in enumerate(right):
         ax.text(x1 + 0.04, y_right[j], lab, ha="left", va="center", fontsize=11)
     ax.set_xlim(-0.45, 1.45)
-    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_ylim(n - 0.5, -1.4)
     ax.axis("off")
-    ax.text(x0, -0.9, "查询 Query", ha="center", fontsize=9, color="0.35")
-    ax.text(x1, -0.9, "键 Key", ha="center", fontsize=9, color="0.35")
+    ax.text(x0, -1.0, "查询 Query", ha="center", va="center", fontsize=9, color="0.35")
+    ax.text(x1, -1.0, "键 Key", ha="center", va="center", fontsize=9, color="0.35")
+    if title:
+        ax.set_title(title, fontsize=10)
     if h > 1:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(h, 4), frameon=False, fontsize=8)
     apply_cjk_font(fig)

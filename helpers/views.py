@@ -55,7 +55,7 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     hexes, text = _viridis()
     idx = _colour_index(w, vmin, vmax)
     esc = html.escape
-    parts = ['<table style="border-collapse:collapse;margin:4px 0">']
+    parts = ['<table style="border-collapse:collapse;margin:4px 16px 4px 0">']
     if caption:
         parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px 0;color:#444">{esc(caption)}</caption>')
     parts.append(f'<tr><th style="{_HEAD};color:#666;font-weight:400">查询 Q ↓ · 键 K →</th>')
@@ -117,7 +117,7 @@ def table_html(values, row_labels, col_labels, *, fmt: str = "{:+.2f}", flagged_
     a = np.asarray(values, dtype=float)
     esc = html.escape
     flagged = set(flagged_rows)
-    parts = ['<table style="border-collapse:collapse;margin:4px 0;font-size:13px"><tr><th></th>']
+    parts = ['<table style="border-collapse:collapse;margin:4px 16px 4px 0;font-size:13px"><tr><th></th>']
     parts.extend(f'<th style="{_HEAD};border-bottom:1px solid #999">{esc(str(c))}</th>' for c in col_labels)
     parts.append("</tr>")
     for i, label in enumerate(row_labels):
