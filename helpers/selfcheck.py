@@ -71,7 +71,8 @@ def font_report() -> tuple[bool, str]:
         return False, f"❌ 字体 {path} 缺少这些字：{''.join(missing)}。请运行 python scripts/build_font.py。"
     same = FONT_PATH.resolve() == Path(path).resolve()
     where = "课程自带的" if same else "系统里的"
-    return True, f"✅ 图中的中文使用{where}字体 {FONT_FAMILY}（{path}），“猫吃鱼注意力权重”每个字都有字形。"
+    shown = FONT_PATH.relative_to(FONT_PATH.parents[2]) if same else path
+    return True, f"✅ 图中的中文使用{where}字体 {FONT_FAMILY}（{shown}），“猫吃鱼注意力权重”每个字都有字形。"
 
 
 def versions() -> dict[str, str]:
