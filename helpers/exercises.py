@@ -20,6 +20,8 @@ from .attention import causal_mask, scaled_dot_product_attention, softmax
 
 __all__ = [
     "CheckResult",
+    "check_positional_encoding",
+    "check_self_attention_layer",
     "check_dot",
     "check_matmul_shape",
     "check_similarity",
@@ -306,3 +308,153 @@ def check_masked_attention(fn) -> CheckResult:
     return _run_cases(fn, _attention_cases(_rng(7), True),
                       "在 softmax 之前，把 mask 为 False 的分数换成 -np.inf：np.where(mask, scores, -np.inf)。",
                       _compare_output_weights)
+
+
+# ------------------------------------------------------------------ notebook 05
+# (appended section for notebooks 05 and 06; the checks above are untouched)
+
+from .attention import split_heads as _split_heads
+from .compare import KIND_LABELS as _KIND_LABELS
+from .compare import path_length as _path_length
+from .compare import rnn_layer as _rnn_layer
+from .multihead import multi_head_attention as _multi_head_attention
+
+__all__ += ["check_split_heads", "check_multi_head", "check_head_parameters",
+            "check_rnn", "check_path_length", "check_attention_memory"]
+
+
+def check_split_heads(fn) -> CheckResult:
+    """Exercise 05-1: fn(x, h) cuts x (n, d) into h heads, shape (h, n, d // h)."""
+    rng = _rng(50)
+    cases = [("4 个词、d = 6、h = 2（x 是 0 到 23，便于手算）", (np.arange(24.0).reshape(4, 6), 2)),
+             ("3 个词、d = 6、h = 3", (np.arange(18.0).reshape(3, 6), 3)),
+             ("h = 1：只有一个头", (rng.normal(size=(5, 4)), 1)),
+             ("7 个词、d = 32、h = 8（文章的 8 个头）", (rng.normal(size=(7, 32)), 8))]
+    cases = [(desc, args, _split_heads(*args)) for desc, args in cases]
+    return _run_cases(fn, cases,
+                      "头 i 拿的是每个词的第 i 段列：先 x.reshape(n, h, d // h)，再用 np.transpose(…, (1, 0, 2)) "
+                      "把 h 换到最前面。直接 x.reshape(h, n, d // h) 会把不同词的数字拼进同一行。")
+
+
+def check_multi_head(fn) -> CheckResult:
+    """Exercise 05-2: fn(X, W_Q, W_K, W_V, W_O, h) returns (output (n, d_o), weights (h, n, n))."""
+    rng = _rng(51)
+    cases = []
+    for n, d, h, d_k, d_v, d_o in ((3, 4, 2, 2, 2, 4), (7, 9, 8, 4, 4, 9), (5, 6, 1, 3, 3, 6), (4, 5, 2, 3, 2, 3)):
+        X = rng.normal(size=(n, d))
+        W_Q, W_K = rng.normal(size=(d, h * d_k)), rng.normal(size=(d, h * d_k))
+        W_V, W_O = rng.normal(size=(d, h * d_v)), rng.normal(size=(h * d_v, d_o))
+        args = (X, W_Q, W_K, W_V, W_O, h)
+        cases.append((f"n={n}、d={d}、h={h}、d_k={d_k}、d_v={d_v}、d_o={d_o}", args, _multi_head_attention(*args)))
+    return _run_cases(fn, cases,
+                      "Q = X @ W_Q 之后切成 h 个头 (h, n, d_k)；每个头除以 √d_k（一个头的宽度，不是 h·d_k）；"
+                      "各头的输出拼接回 (n, h·d_v)，最后乘 W_O。返回 (output, weights)。",
+                      _compare_output_weights)
+
+
+def check_head_parameters(fn) -> CheckResult:
+    """Exercise 05-3: fn(d, h, d_k, d_v) counts the entries of W_Q, W_K, W_V and W_O (W_O: (h·d_v, d))."""
+    cases = [("手搭的两个头：d=9、h=2、d_k=d_v=3", (9, 2, 3, 3), 216),
+             ("一个头：d=512、h=1、d_k=d_v=512", (512, 1, 512, 512), 1048576),
+             ("Transformer base：d=512、h=8、d_k=d_v=64", (512, 8, 64, 64), 1048576),
+             ("d_k ≠ d_v：d=10、h=2、d_k=3、d_v=5", (10, 2, 3, 5), 320)]
+
+    def compare(got, want):
+        try:
+            ok = int(got) == want and float(got) == float(int(got))
+        except (TypeError, ValueError):
+            return f"应返回一个整数，得到 {got!r}"
+        return None if ok else f"期望 {want:,}，得到 {got!r}"
+
+    return _run_cases(fn, cases,
+                      "四个矩阵：W_Q、W_K 各是 (d, h·d_k)，W_V 是 (d, h·d_v)，W_O 是 (h·d_v, d)。别忘了 W_O。", compare)
+
+
+# ------------------------------------------------------------------ notebook 06
+
+
+def check_rnn(fn) -> CheckResult:
+    """Exercise 06-1: fn(X, W_x, W_h, b) returns all hidden states h_t = tanh(x_t W_x + h_{t-1} W_h + b)."""
+    rng = _rng(60)
+    cases = [("一个词：h_0 = tanh(x_0 W_x + b)", (np.array([[1.0, 0.0]]), np.eye(2), np.eye(2), np.zeros(2)))]
+    cases.append(("两个词、W_h = 单位矩阵：第二步要带上 h_0",
+                  (np.array([[1.0, 0.0], [0.0, 1.0]]), np.eye(2), np.eye(2), np.zeros(2))))
+    for n, d_in, d_h in ((6, 4, 4), (5, 3, 2), (12, 8, 8)):
+        cases.append((f"随机的 {n} 个词、d_in={d_in}、d_h={d_h}",
+                       (rng.normal(size=(n, d_in)), rng.normal(0, 0.5, (d_in, d_h)), rng.normal(0, 0.5, (d_h, d_h)),
+                        rng.normal(0, 0.1, d_h))))
+    cases = [(desc, args, _rnn_layer(args[0], {"W_x": args[1], "W_h": args[2], "b": args[3]})) for desc, args in cases]
+    return _run_cases(fn, cases,
+                      "从 h = np.zeros(d_h) 开始，对每个 x_t：h = np.tanh(x_t @ W_x + h @ W_h + b)，把每一步的 h 存下来，"
+                      "最后 np.array(列表)，形状 (n, d_h)。", atol=1e-9)
+
+
+def check_path_length(fn) -> CheckResult:
+    """Exercise 06-2: fn(kind, n, k) predicts the hops from the first word to the last; graded by measurement."""
+    cases = []
+    for kind, n, k in (("attention", 10, 3), ("rnn", 10, 3), ("cnn", 10, 3), ("cnn", 9, 3), ("cnn", 40, 5),
+                       ("cnn_dilated", 9, 3), ("cnn_dilated", 10, 3), ("cnn_dilated", 33, 2), ("rnn", 2, 3),
+                       ("cnn", 64, 2)):
+        measured = _path_length(kind, n, k=k, rng=_rng(61))
+        cases.append((f"{_KIND_LABELS[kind]}、n={n}、k={k}（染色法测得 {measured}）", (kind, n, k), measured))
+
+    def compare(got, want):
+        try:
+            ok = int(got) == want
+        except (TypeError, ValueError):
+            return f"应返回一个整数，得到 {got!r}"
+        return None if ok else f"测得 {want}，你的公式给出 {got!r}"
+
+    return _run_cases(fn, cases,
+                      "从第 1 个词到第 n 个词要跨过 n − 1 个位置。RNN 每步前进 1；连续卷积每层最多前进 k − 1；"
+                      "空洞卷积 L 层后能看到 k**L 个位置；注意力一层就到。记得向上取整。", compare)
+
+
+def check_attention_memory(fn) -> CheckResult:
+    """Exercise 06-3: fn(n, h, layers, bytes_per_number) returns the bytes of all attention weight matrices."""
+    cases = []
+    for n, h, layers, b in ((3, 1, 1, 8), (7, 8, 1, 8), (10, 2, 3, 4)):
+        real = sum(np.zeros((h, n, n), dtype=np.float64 if b == 8 else np.float32).nbytes for _ in range(layers))
+        cases.append((f"n={n}、h={h}、{layers} 层、每个数 {b} 字节（和真实数组的 nbytes 比较）", (n, h, layers, b), real))
+    cases.append(("BERT-base：n=512、h=12、12 层、float32", (512, 12, 12, 4), 512 * 512 * 12 * 12 * 4))
+    cases.append(("n=128000、h=32、1 层、float16", (128000, 32, 1, 2), 128000 ** 2 * 32 * 2))
+
+    def compare(got, want):
+        try:
+            ok = int(got) == want
+        except (TypeError, ValueError, OverflowError):
+            return f"应返回一个整数（字节数），得到 {got!r}"
+        return None if ok else f"期望 {want:,} 字节，得到 {got!r}"
+
+    return _run_cases(fn, cases,
+                      "每一层、每个头都有一个 (n, n) 的权重矩阵：层数 × 头数 × n × n × 每个数的字节数。", compare)
+
+
+# ------------------------------------------------------------------ notebook 08
+
+
+def _sinusoidal(n: int, d: int) -> np.ndarray:
+    """Reference positional encoding of Vaswani et al. 2017, shape (n, d)."""
+    pos = np.arange(n)[:, None]  # (n, 1)
+    i = np.arange(0, d, 2)[None, :]  # (1, d/2)
+    angle = pos / 10000 ** (i / d)  # (n, d/2)
+    pe = np.zeros((n, d))
+    pe[:, 0::2] = np.sin(angle)
+    pe[:, 1::2] = np.cos(angle)
+    return pe
+
+
+def check_positional_encoding(fn) -> CheckResult:
+    """Exercise 08-1: fn(n, d) returns the sinusoidal positional encoding, shape (n, d)."""
+    cases = [(f"n={n}、d={d}", (n, d), _sinusoidal(n, d)) for n, d in ((1, 2), (3, 4), (10, 16), (50, 8))]
+    return _run_cases(fn, cases, "偶数列 sin(pos / 10000^(2i/d))，奇数列 cos(同一个角度)；i 是列号的一半。")
+
+
+def check_self_attention_layer(fn) -> CheckResult:
+    """Exercise 08-2: fn(X, W_Q, W_K, W_V) returns the output of one self-attention layer."""
+    rng = _rng(8)
+    cases = []
+    for n, d, d_k in ((3, 9, 3), (5, 4, 2), (1, 6, 6)):
+        X, Wq, Wk, Wv = rng.normal(size=(n, d)), rng.normal(size=(d, d_k)), rng.normal(size=(d, d_k)), rng.normal(size=(d, d_k))
+        cases.append((f"{n} 个词、d={d}、d_k={d_k}", (X, Wq, Wk, Wv), scaled_dot_product_attention(X @ Wq, X @ Wk, X @ Wv)[0]))
+    return _run_cases(fn, cases, "先算 Q = X W_Q、K、V，再算 softmax(QKᵀ/√d_k) V；只返回输出。")

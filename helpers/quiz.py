@@ -1,0 +1,220 @@
+"""The final quiz of notebook 08: questions over the whole course, checked automatically.
+
+Introduced in notebook 08. Multiple-choice questions take a letter ("B"); computation
+questions take a number, and their answer is computed here by the course's own functions,
+never typed in. ``QuizWidget`` asks the same questions with buttons.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import ipywidgets as W
+import numpy as np
+
+from .attention import causal_mask, softmax
+from .exercises import CheckResult
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz question.
+
+    Attributes
+    ----------
+    text : str
+        The question, Markdown allowed.
+    lesson : str
+        The notebook that teaches it ("03").
+    options : tuple of str
+        For multiple choice; empty for a computation.
+    answer : str or float
+        The correct letter, or the computed number.
+    explanation : str
+        Shown after a correct answer, and as the hint after a wrong one.
+    tolerance : float
+        For numbers: accepted absolute error.
+    """
+
+    text: str
+    lesson: str
+    answer: object
+    explanation: str
+    options: tuple = field(default_factory=tuple)
+    tolerance: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return "choice" if self.options else "number"
+
+    def markdown(self, number: int) -> str:
+        """The question as Markdown, options as a list A. … D. …"""
+        lines = [f"**第 {number} 题**（第 {self.lesson} 课）{self.text}"]
+        lines += [f"- {chr(65 + i)}. {opt}" for i, opt in enumerate(self.options)]
+        if not self.options:
+            lines.append("\n（填一个数）")
+        return "\n".join(lines)
+
+    def check(self, answer) -> CheckResult:
+        """Compare the reader's answer with the right one; explain either way."""
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            return CheckResult(False, "还没有作答：把 None 换成你的答案。")
+        if self.kind == "choice":
+            letter = str(answer).strip().upper()[:1]
+            valid = [chr(65 + i) for i in range(len(self.options))]
+            if letter not in valid:
+                return CheckResult(False, f"请填写 {'、'.join(valid)} 中的一个字母，收到 {answer!r}。")
+            if letter == self.answer:
+                return CheckResult(True, f"正确！{self.explanation}")
+            return CheckResult(False, f"{letter} 不对，再想想。提示：{self.explanation.split('。')[0]}。")
+        try:
+            x = float(answer)
+        except (TypeError, ValueError):
+            return CheckResult(False, f"这道题要填一个数，收到 {answer!r}。")
+        if abs(x - float(self.answer)) <= self.tolerance:
+            return CheckResult(True, f"正确！答案是 {float(self.answer):g}。{self.explanation}")
+        return CheckResult(False, f"{x:g} 不对。提示：{self.explanation.split('。')[0]}。")
+
+
+def _article_weight() -> float:
+    return float(softmax(np.array([8.2, 0.5]) / np.sqrt(64))[0])
+
+
+def _dot() -> float:
+    return float(np.array([2.0, 1.0, 0.0]) @ np.array([3.0, 2.2, 0.0]))
+
+
+def _new_cat_first() -> float:
+    weights = np.array([0.7, 0.3])
+    V = np.array([[0.0, 1.0], [1.0, 0.0]])  # V(吃), V(鱼)
+    return float((weights @ V)[0])
+
+
+def _visible_positions() -> float:
+    return float(causal_mask(5)[2].sum())  # the 3rd word of 5
+
+
+QUIZ: tuple[Question, ...] = (
+    Question("在自注意力里，拿来和其他词的 K 做点积的是词自己的哪个向量？", "02",
+             options=("V（信息）", "Q（提问）", "K（标签）", "词向量 X 本身"), answer="B",
+             explanation="Q 是“我在找什么”，K 是“我是什么”，分数 = Q·K。"),
+    Question("Q(猫) = [2, 1, 0]，K(吃) = [3, 2.2, 0]。未缩放的分数 Q(猫)·K(吃) 是多少？", "02",
+             answer=_dot(), tolerance=1e-6,
+             explanation="点积是对应分量相乘再相加：2×3 + 1×2.2 + 0×0。这正是文章里的 8.2。"),
+    Question("分数 8.2 和 0.5，d_k = 64。按公式 softmax(s/√d_k)，第一个权重是多少？（保留两位小数即可）", "03",
+             answer=_article_weight(), tolerance=0.006,
+             explanation="先除以 √64 = 8，再做 softmax。不缩放会得到约 0.9995。"),
+    Question("为什么要除以 √d_k？", "03",
+             options=("让计算更快", "q·k 的方差随 d_k 增长，softmax 会饱和、梯度消失",
+                      "让权重之和等于 1", "因为 V 的维度是 d_k"), answer="B",
+             explanation="q·k 的方差是 d_k；除以 √d_k 把方差拉回 1，softmax 不再饱和。"),
+    Question("注意力权重矩阵的每一行加起来等于多少？", "03",
+             answer=1.0, tolerance=1e-9,
+             explanation="softmax 按行归一化：每个查询把 100% 的注意力分给所有键。"),
+    Question("权重 [0.7, 0.3]，V(吃) = [0, 1]，V(鱼) = [1, 0]。新“猫” = 0.7·V(吃) + 0.3·V(鱼) 的第一个分量是多少？", "04",
+             answer=_new_cat_first(), tolerance=1e-6,
+             explanation="第一个分量：0.7×0 + 0.3×1。"),
+    Question("5 个词的句子用因果遮挡（causal mask），第 3 个词可以关注几个位置（包括它自己）？", "04",
+             answer=_visible_positions(), tolerance=0,
+             explanation="因果遮挡下，第 i 个词只能看第 1 到第 i 个词。"),
+    Question("模型维度 d = 512，分成 h = 8 个头，每个头的 d_k 是多少？", "05",
+             answer=512 / 8, tolerance=0,
+             explanation="每个头用 d / h 维：8 个头拼接回来正好是 512 维。"),
+    Question("多头注意力相比单头的主要好处是？", "05",
+             options=("参数更少", "不同的头可以同时关注不同的关系（比如语法和语义）",
+                      "不再需要 softmax", "可以处理更长的句子"), answer="B",
+             explanation="每个头有自己的 W_Q、W_K、W_V，各自学一种“谁找谁”的模式，最后拼接。"),
+    Question("一层 RNN 处理 n 个词需要 n 个顺序步骤。一层自注意力需要几个顺序步骤（与 n 无关）？", "06",
+             answer=1.0, tolerance=0,
+             explanation="自注意力的所有词对可以同时计算（矩阵乘法），顺序步骤是 O(1)。"),
+    Question("自注意力每层的计算量随句子长度 n 怎样增长？", "06",
+             options=("O(n)", "O(n·log n)", "O(n²)", "O(1)"), answer="C",
+             explanation="每一对词都要算一个分数：n×n 个，这也是长文本时它的代价。"),
+    Question("在真实模型里发现某个头让 “it” 把大部分注意力给了 “animal”，这说明？", "07",
+             options=("模型一定是靠这个头理解指代的", "这是一条证据，需要更多实验才能下结论",
+                      "其他头都没有用", "注意力权重就是模型的解释"), answer="B",
+             explanation="注意力权重是证据，不是解释：输出还经过 V、多个头、残差和前馈层。"),
+)
+
+
+def check_answer(number: int, answer) -> CheckResult:
+    """Check the answer to question `number` (1-based)."""
+    if not 1 <= number <= len(QUIZ):
+        return CheckResult(False, f"题号应在 1 到 {len(QUIZ)} 之间，收到 {number}。")
+    return QUIZ[number - 1].check(answer)
+
+
+def score(answers: dict) -> CheckResult:
+    """Total score for a dict {question number: answer}."""
+    right = [k for k in range(1, len(QUIZ) + 1) if QUIZ[k - 1].check(answers.get(k)).passed]
+    wrong = [k for k in range(1, len(QUIZ) + 1) if k not in right]
+    message = f"得分：{len(right)} / {len(QUIZ)}。"
+    if wrong:
+        lessons = sorted({QUIZ[k - 1].lesson for k in wrong})
+        message += f" 没答对的题：{'、'.join(map(str, wrong))}；可以回顾第 {'、'.join(lessons)} 课。"
+    return CheckResult(not wrong, message)
+
+
+class QuizWidget:
+    """The quiz with buttons: one question at a time, a check button, a running score.
+
+    Attributes
+    ----------
+    index : int
+        The question shown (0-based).
+    results : dict
+        Question number → True / False after it was checked.
+    """
+
+    def __init__(self):
+        self.index = 0
+        self.results: dict[int, bool] = {}
+        self.question = W.HTML()
+        self.choice = W.RadioButtons(options=[], layout=W.Layout(width="auto"))
+        self.number = W.FloatText(description="答案", value=0.0)
+        self.check_button = W.Button(description="检查", button_style="primary")
+        self.prev_button = W.Button(description="上一题")
+        self.next_button = W.Button(description="下一题")
+        self.feedback = W.HTML()
+        self.progress = W.HTML()
+        self.check_button.on_click(lambda _: self.check())
+        self.prev_button.on_click(lambda _: self.show(self.index - 1))
+        self.next_button.on_click(lambda _: self.show(self.index + 1))
+        self.answer_box = W.VBox()
+        self.widget = W.VBox([self.progress, self.question, self.answer_box,
+                              W.HBox([self.prev_button, self.check_button, self.next_button]), self.feedback])
+        self.show(0)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def show(self, index: int) -> None:
+        """Show question `index` (clamped to the quiz)."""
+        self.index = max(0, min(len(QUIZ) - 1, index))
+        q = QUIZ[self.index]
+        self.question.value = f"<div style='font-size:14px'>第 {self.index + 1} 题（第 {q.lesson} 课）{html.escape(q.text)}</div>"
+        if q.kind == "choice":
+            self.choice.options = [(f"{chr(65 + i)}. {opt}", chr(65 + i)) for i, opt in enumerate(q.options)]
+            self.choice.value = None
+            self.answer_box.children = [self.choice]
+        else:
+            self.number.value = 0.0
+            self.answer_box.children = [self.number]
+        self.feedback.value = ""
+        self._update_progress()
+
+    def check(self) -> CheckResult:
+        """Check the current answer and show the result."""
+        q = QUIZ[self.index]
+        answer = self.choice.value if q.kind == "choice" else self.number.value
+        result = q.check(answer)
+        self.results[self.index + 1] = result.passed
+        self.feedback.value = result._repr_html_()
+        self._update_progress()
+        return result
+
+    def _update_progress(self) -> None:
+        right = sum(self.results.values())
+        self.progress.value = (f"<span style='color:#444'>共 {len(QUIZ)} 题 · 已检查 {len(self.results)} 题 · "
+                               f"答对 {right} 题</span>")
