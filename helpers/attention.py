@@ -14,6 +14,8 @@ Shape legend (the same symbols as the notebooks and the axis labels):
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = [
@@ -151,8 +153,12 @@ def attention_scores(Q, K, scale=None) -> np.ndarray:
     ndarray, shape (..., n_q, n_k)
     """
     Q, K, _ = _check_qkv(Q, K, np.zeros(np.shape(K)[:-1] + (1,)))
-    d_k = Q.shape[-1]
-    scale = 1.0 / np.sqrt(d_k) if scale is None else _check_positive(scale, "scale")
+    return _scores(Q, K, scale)
+
+
+def _scores(Q: np.ndarray, K: np.ndarray, scale) -> np.ndarray:
+    """Q Kᵀ · scale for validated arrays; a Python float scale keeps float32 inputs float32."""
+    scale = 1.0 / math.sqrt(Q.shape[-1]) if scale is None else _check_positive(scale, "scale")
     return (Q @ np.swapaxes(K, -1, -2)) * scale  # (..., n_q, d_k) @ (..., d_k, n_k) -> (..., n_q, n_k)
 
 
@@ -181,7 +187,7 @@ def scaled_dot_product_attention(Q, K, V, mask=None, scale=None):
         Each row sums to 1; masked entries are exactly 0.
     """
     Q, K, V = _check_qkv(Q, K, V)
-    scores = attention_scores(Q, K, scale)  # (..., n_q, n_k)
+    scores = _scores(Q, K, scale)  # (..., n_q, n_k)
     if mask is not None:
         mask = _check_mask(mask, scores.shape)
         scores = np.where(mask, scores, -np.inf)  # a new array: the caller's scores are untouched

@@ -234,3 +234,11 @@ def test_helper_bad_input(call, words):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_float32_stays_float32():
+    rng = np.random.default_rng(3)
+    Q, K, V = (rng.normal(size=(2, 4, 8)).astype(np.float32) for _ in range(3))
+    out, w = scaled_dot_product_attention(Q, K, V)
+    assert out.dtype == np.float32 and w.dtype == np.float32
+    assert softmax(Q).dtype == np.float32
