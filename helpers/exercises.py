@@ -20,6 +20,8 @@ from .attention import causal_mask, scaled_dot_product_attention, softmax
 
 __all__ = [
     "CheckResult",
+    "check_top_head",
+    "check_layer_norm",
     "check_positional_encoding",
     "check_self_attention_layer",
     "check_dot",
@@ -458,3 +460,46 @@ def check_self_attention_layer(fn) -> CheckResult:
         X, Wq, Wk, Wv = rng.normal(size=(n, d)), rng.normal(size=(d, d_k)), rng.normal(size=(d, d_k)), rng.normal(size=(d, d_k))
         cases.append((f"{n} 个词、d={d}、d_k={d_k}", (X, Wq, Wk, Wv), scaled_dot_product_attention(X @ Wq, X @ Wk, X @ Wv)[0]))
     return _run_cases(fn, cases, "先算 Q = X W_Q、K、V，再算 softmax(QKᵀ/√d_k) V；只返回输出。")
+
+
+# ------------------------------------------------------------------ notebook 07
+
+
+def check_top_head(fn) -> CheckResult:
+    """Exercise 07-1: fn(weights, tokens, query, key) -> (layer, head) where query attends most to key."""
+    rng = _rng(9)
+    cases = []
+    for L, h, n, (l0, h0) in ((2, 3, 4, (1, 2)), (6, 12, 5, (3, 1)), (1, 1, 3, (0, 0))):
+        w = softmax(rng.normal(size=(L, h, n, n)))
+        tokens = [f"t{i}" for i in range(n)]
+        q, k = n - 1, 0
+        w[l0, h0, q] = 0.0
+        w[l0, h0, q, k] = 1.0  # this head sends the query entirely to the key
+        cases.append((f"{L} 层 × {h} 个头、{n} 个词", (w, tokens, tokens[q], tokens[k]), (l0, h0)))
+
+    def compare(got, want):
+        try:
+            got = tuple(int(x) for x in got)
+        except (TypeError, ValueError):
+            return f"应返回 (layer, head) 两个整数，得到 {got!r}"
+        return None if got == want else f"期望 (层, 头) = {want}，得到 {got}"
+
+    return _run_cases(fn, cases, "取出 weights[:, :, i, j]（形状 (L, h)），再用 np.unravel_index(np.argmax(...), 形状)。",
+                      compare)
+
+
+def check_layer_norm(fn) -> CheckResult:
+    """Exercise 07-2: fn(x, gamma, beta) = LayerNorm over the last axis (eps = 1e-12)."""
+    rng = _rng(10)
+
+    def reference(x, g, b):
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + 1e-12) * g + b
+
+    cases = [("一个向量，γ = 1、β = 0", (np.array([1.0, 2.0, 3.0]), np.ones(3), np.zeros(3)), None),
+             ("4 个词、8 维", (rng.normal(size=(4, 8)) * 5 + 2, rng.normal(size=8), rng.normal(size=8)), None),
+             ("批次 (2, 3, 6)", (rng.normal(size=(2, 3, 6)), np.ones(6), np.full(6, 0.5)), None)]
+    cases = [(d, a, reference(*a)) for d, a, _ in cases]
+    return _run_cases(fn, cases, "对最后一维：减去均值，除以 √(方差 + 1e-12)（用总体方差，即 np.var 的默认），再乘 γ 加 β。",
+                      atol=1e-6)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .fonts import apply_cjk_font, register_font
 
-__all__ = ["attention_heatmap", "query_bars", "attention_lines", "HEAD_COLORS", "apply_cjk_font"]
+__all__ = ["attention_heatmap", "query_bars", "attention_lines", "attention_grid", "HEAD_COLORS"]
 
 register_font()  # once, on import of the plotting module
 
@@ -187,7 +187,7 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
     y_left = np.arange(n_q)
     y_right = np.arange(n_k)
     x0, x1 = 0.0, 1.0
-    offsets = (np.arange(h) - (h - 1) / 2) * (0.1 / max(h, 1))  # heads side by side
+    offsets = (np.arange(h) - (h - 1) / 2) * min(0.15, 0.6 / h)  # heads side by side, at most ±0.3 apart
     for k in range(h):
         for i in range(n_q):
             for j in range(n_k):
@@ -211,5 +211,50 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
         ax.set_title(title, fontsize=10)
     if h > 1:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(h, 4), frameon=False, fontsize=8)
+    apply_cjk_font(fig)
+    return fig, ax
+
+
+def attention_grid(weights, labels, *, layer_names=None, head_names=None, ax=None, cmap: str = "viridis",
+                   title: str | None = None):
+    """A layers × heads grid of small heatmaps, like bertviz's model view, in one static figure.
+
+    Introduced in notebook 07. All L × h matrices are tiled into one image (one imshow, so
+    even 72 heads draw in a fraction of a second), separated by thin white gaps.
+
+    Parameters
+    ----------
+    weights : array_like, shape (L, h, n, n)
+    labels : sequence of str, length n
+        The tokens (checked against n; the tiles are too small to print them).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    w = _as_weights(weights, (4,))
+    L, h, n_q, n_k = w.shape
+    _check_labels(labels, n_k, "labels", "最后一维 n")
+    gap = max(1, n_k // 6)
+    mosaic = np.full((L * (n_q + gap) - gap, h * (n_k + gap) - gap), np.nan)  # NaN = white gap
+    for i in range(L):
+        for j in range(h):
+            r, c = i * (n_q + gap), j * (n_k + gap)
+            mosaic[r:r + n_q, c:c + n_k] = w[i, j]
+    fig, ax = _new_axes(ax, (1.0 * h + 1.2, 1.0 * L + 0.9))
+    colours = plt.get_cmap(cmap).copy()
+    colours.set_bad("white")
+    ax.imshow(mosaic, cmap=colours, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([j * (n_k + gap) + (n_k - 1) / 2 for j in range(h)], head_names or [f"头 {j}" for j in range(h)],
+                  fontsize=8)
+    ax.set_yticks([i * (n_q + gap) + (n_q - 1) / 2 for i in range(L)], layer_names or [f"层 {i}" for i in range(L)],
+                  fontsize=8)
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=10, pad=16)
     apply_cjk_font(fig)
     return fig, ax

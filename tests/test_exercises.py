@@ -156,3 +156,20 @@ def test_quiz_reference_answers_score_full_marks_and_wrong_ones_do_not():
     assert not w.check().passed and "答对 2 题" in w.progress.value
     w.show(99)
     assert w.index == len(QUIZ) - 1
+
+
+s07 = load("07_it_animal")
+
+
+def test_notebook_07_exercises():
+    assert ex.check_top_head(s07.top_head).passed
+    first_max = lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)])))
+    assert not ex.check_top_head(first_max).passed
+    swapped = lambda w, t, q, k: s07.top_head(w, t, k, q)
+    assert not ex.check_top_head(swapped).passed
+    assert ex.check_layer_norm(s07.layer_norm).passed
+    sample_var = lambda x, g, b: (x - x.mean(-1, keepdims=True)) / x.std(-1, ddof=1, keepdims=True) * g + b
+    assert not ex.check_layer_norm(sample_var).passed
+    from helpers.pretrained import layer_norm
+
+    assert ex.check_layer_norm(lambda x, g, b: layer_norm(x, g, b)).passed

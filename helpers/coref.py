@@ -1,0 +1,132 @@
+"""A two-layer attention model you can read, that resolves "it" → animal / street.
+
+Introduced in notebook 07 (part 1). Built by hand on the interpretable embeddings of the
+toy vocabulary (helpers.text), the way the answer emerges in real models:
+
+- **Layer 1 — "it" reads its adjective.** The pronoun (指代) asks for a property word (性质);
+  the adjective hands over what it needs: "tired" needs something 动物 (alive), "wide"
+  needs something 地点 (a place). A residual connection adds that to "it".
+- **Layer 2 — "it" finds its referent.** "it" now carries 动物 or 地点 and asks for a noun
+  with the same feature. Property words and pronouns get negative keys, so "it" does not
+  pick the adjective or itself.
+
+Shape legend:
+    n  tokens, d  named features (9), d_k / d_v  coordinates of one layer
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attention import scaled_dot_product_attention
+from .text import embed, load_vocabulary, readable_matrix, tokenize
+
+# Layer 1: the pronoun asks for a property word; the property word hands over 动物 / 地点.
+LAYER1 = {
+    "qk": ["性质"],
+    "v": ["动物", "地点"],
+    "query": {("指代", "性质"): 6.0},
+    "key": {("性质", "性质"): 1.0},
+    "value": {("动物", "动物"): 1.0, ("地点", "地点"): 1.0},
+}
+# Layer 2: a word carrying 动物 / 地点 asks for a noun with that feature.
+LAYER2 = {
+    "qk": ["动物", "地点"],
+    "v": ["动物", "地点"],
+    "query": {("动物", "动物"): 8.0, ("地点", "地点"): 8.0},
+    "key": {("动物", "动物"): 1.0, ("地点", "地点"): 1.0,
+            ("性质", "动物"): -1.0, ("性质", "地点"): -1.0,   # adjectives are not referents
+            ("指代", "动物"): -1.0, ("指代", "地点"): -1.0},  # nor are pronouns
+    "value": {("动物", "动物"): 1.0, ("地点", "地点"): 1.0},
+}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """The matrices of one hand-built layer (all readable by feature name).
+
+    W_Q, W_K : (d, d_k); W_V : (d, d_v); W_O : (d_v, d) writes the value back into the
+    named features it came from (the residual stream).
+    """
+
+    qk: list
+    v: list
+    W_Q: np.ndarray
+    W_K: np.ndarray
+    W_V: np.ndarray
+    W_O: np.ndarray
+
+
+def build_layer(spec: dict) -> Layer:
+    """Turn a rule dictionary (LAYER1, LAYER2) into matrices."""
+    features = load_vocabulary().features
+    W_O = np.zeros((len(spec["v"]), len(features)))
+    for i, name in enumerate(spec["v"]):
+        W_O[i, features.index(name)] = 1.0  # (d_v, d): value coordinate -> the feature of the same name
+    return Layer(spec["qk"], spec["v"],
+                 readable_matrix(spec["query"], d_out=spec["qk"]),
+                 readable_matrix(spec["key"], d_out=spec["qk"]),
+                 readable_matrix(spec["value"], d_out=spec["v"]), W_O)
+
+
+@dataclass(frozen=True)
+class CorefResult:
+    """Everything the two layers computed for one sentence.
+
+    Attributes
+    ----------
+    tokens : list of str, length n
+    X0, X1, X2 : ndarray, shape (n, d)   the residual stream before / after each layer
+    weights1, weights2 : ndarray, shape (n, n)
+    unknown : list of bool
+    """
+
+    tokens: list
+    X0: np.ndarray
+    X1: np.ndarray
+    X2: np.ndarray
+    weights1: np.ndarray
+    weights2: np.ndarray
+    unknown: list
+
+    def row(self, layer: int, word: str = "it") -> np.ndarray:
+        """The attention row of `word` (its last occurrence) in layer 1 or 2."""
+        i = len(self.tokens) - 1 - self.tokens[::-1].index(word)
+        return (self.weights1 if layer == 1 else self.weights2)[i]
+
+    def referent(self, word: str = "it") -> str:
+        """The token `word` attends to most in layer 2."""
+        return self.tokens[int(np.argmax(self.row(2, word)))]
+
+
+def apply_layer(X, layer: Layer):
+    """One attention layer with a residual connection: X + attention(X) W_O.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+
+    Returns
+    -------
+    X_next : ndarray, shape (n, d)
+    weights : ndarray, shape (n, n)
+    """
+    Q, K, V = X @ layer.W_Q, X @ layer.W_K, X @ layer.W_V  # (n, d) @ (d, d_k) -> (n, d_k)
+    out, weights = scaled_dot_product_attention(Q, K, V)  # (n, d_v), (n, n)
+    return X + out @ layer.W_O, weights  # (n, d_v) @ (d_v, d) -> (n, d)
+
+
+def resolve(text_or_tokens) -> CorefResult:
+    """Run the two hand-built layers on a sentence (a string or a list of tokens).
+
+    Introduced in notebook 07.
+    """
+    tokens = tokenize(text_or_tokens) if isinstance(text_or_tokens, str) else list(text_or_tokens)
+    if not tokens:
+        raise ValueError("句子里没有词。")
+    X0, unknown = embed(tokens)  # (n, d)
+    X1, w1 = apply_layer(X0, build_layer(LAYER1))
+    X2, w2 = apply_layer(X1, build_layer(LAYER2))
+    return CorefResult(tokens, X0, X1, X2, w1, w2, unknown)
