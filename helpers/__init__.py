@@ -1,13 +1,19 @@
 """helpers — the code behind the 猫吃鱼 course on self-attention.
 
 Modules (each introduced by a notebook, named in its docstring):
-    attention   pure numpy maths: softmax, scaled dot-product attention, masks, heads
-    text        jieba segmentation, English tokens, the toy vocabulary
-    fonts       the bundled CJK font for matplotlib
-    plots       matplotlib figures: heatmap, bars, lines view
-    widgets     ipywidgets built on attention + fast HTML views
-    pretrained  all-MiniLM-L6-v2 run in numpy
-    exercises   check_* functions for the exercises
+    attention   pure numpy maths: softmax, scaled dot-product attention, masks, heads (03–05)
+    text        jieba segmentation, English tokens, the toy vocabulary (01)
+    toy         the readable W_Q / W_K / W_V of 猫吃鱼 (02)
+    multihead   multi-head attention built from attention.py (05)
+    compare     small RNN, CNN and attention layers and their measurements (06)
+    coref       the hand-built two-layer model for "it" → animal (07)
+    pretrained  all-MiniLM-L6-v2 run in numpy (07)
+    fonts       the bundled CJK font for matplotlib (00)
+    plots       matplotlib figures: heatmap, bars, lines view, layers × heads grid
+    views       fast HTML views for live widgets (01)
+    widgets     ipywidgets built on the pure functions and the HTML views
+    exercises   check_* functions for the exercises; quiz: the final quiz (08)
+    syllabus    the course map; selfcheck: notebook 00's environment check
 
 Import the module you need (``from helpers import attention``); nothing heavy happens here.
 """

@@ -51,7 +51,7 @@ class CheckResult:
         return self.passed
 
     def __repr__(self) -> str:
-        return ("✅ " if self.passed else "❌ ") + self.message
+        return ("✓ " if self.passed else "✗ ") + self.message
 
     def _repr_html_(self) -> str:
         colour, bg = ("#009E73", "#e8f6f0") if self.passed else ("#D55E00", "#fdeee4")

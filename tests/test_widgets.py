@@ -127,4 +127,4 @@ def test_widget_check_text_fallback_and_click():
     assert data["text/plain"] == NO_WIDGETS
     assert "application/vnd.jupyter.widget-view+json" in data
     c.button.click()
-    assert c.clicks == 1 and "✅" in c.answer.value
+    assert c.clicks == 1 and "✓" in c.answer.value
