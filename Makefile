@@ -13,6 +13,7 @@ help:
 	@echo "make lab    — 安装并打开课程 (set up and open JupyterLab on notebook 00)"
 	@echo "make test   — 运行全部测试 (run the whole test suite)"
 	@echo "make bench  — 速度与内存预算 (speed and memory budgets)"
+	@echo "make site   — 生成静态网页版课程到 site/ (build the executed course as static HTML)"
 	@echo "make data   — 重新生成 data/ (regenerate data files)"
 
 # The stamp is newer than the lock file and pyproject when nothing changed: then nothing is reinstalled.
@@ -33,6 +34,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+site: $(STAMP)
+	$(PY) scripts/build_site.py --out site
 
 data: $(STAMP)
 	$(PY) scripts/make_toy_vocab.py
