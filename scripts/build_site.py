@@ -34,7 +34,6 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import DictLoader
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +43,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+import notebook_runner  # noqa: E402  (the same fresh-kernel execution as the tests)
 from helpers.syllabus import SYLLABUS  # noqa: E402
 
 CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
@@ -99,24 +100,10 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 # -- execution ---------------------------------------------------------------------------------------
 def execute(path: Path, timeout: int = 600):
     """Run every cell in a fresh kernel, keeping the widget state; return (notebook, seconds)."""
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            store_widget_state=True, resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    return nb, time.perf_counter() - start
+    return notebook_runner.execute(path, timeout=timeout, store_widget_state=True)
 
 
-def problems(nb) -> list[str]:
-    """Error outputs and stderr, as readable lines."""
-    found = []
-    for i, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []):
-            if out.output_type == "error":
-                found.append(f"cell {i}: {out.ename}: {out.evalue}")
-            elif out.output_type == "stream" and out.name == "stderr":
-                found.append(f"cell {i} wrote on stderr: {out.text[:300]}")
-    return found
+problems = notebook_runner.problems
 
 
 # -- widgets as static snapshots --------------------------------------------------------------------

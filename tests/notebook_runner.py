@@ -17,10 +17,14 @@ def course_notebooks() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(path: Path, timeout: int = 300, env: dict | None = None):
-    """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run."""
+def execute(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False):
+    """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run.
+
+    With `store_widget_state` the widgets' final state is kept in nb.metadata (for make site).
+    """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            store_widget_state=store_widget_state,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     if env is None:

@@ -10,13 +10,16 @@ from packaging.specifiers import SpecifierSet
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _conda_specs() -> dict[str, str]:
+def conda_dependencies() -> dict[str, str]:
+    """environment.yml's dependencies: name -> conda version spec ("" when none)."""
     deps, in_deps = {}, False
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
         if line.startswith("dependencies:"):
             in_deps = True
             continue
         if in_deps:
+            if re.match(r"\s+-\s+pip\s*:", line):
+                raise AssertionError("environment.yml has a pip: section; these tests do not handle it yet")
             m = re.match(r"\s+-\s+([A-Za-z0-9_.\-]+)\s*(.*)$", line)
             if m:
                 deps[m.group(1).lower()] = m.group(2).strip()
@@ -32,11 +35,11 @@ def _pyproject():
 def test_environment_yml_is_conda_forge_python_311():
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     assert re.search(r"channels:\s*\n\s+-\s+conda-forge", text)
-    assert _conda_specs().get("python") == "=3.11"
+    assert conda_dependencies().get("python") == "=3.11"
 
 
 def test_same_packages_with_compatible_versions():
-    conda = _conda_specs()
+    conda = conda_dependencies()
     project = _pyproject()["project"]
     reqs = {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
     assert set(reqs) == set(conda) - {"python", "pip"}, "environment.yml 与 pyproject.toml 的包不一致"

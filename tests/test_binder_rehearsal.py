@@ -22,26 +22,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_binder_config import conda_dependencies
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def conda_dependencies() -> dict[str, str]:
-    """environment.yml's dependencies: name -> conda version spec ("" when none)."""
-    deps, in_deps = {}, False
-    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("dependencies:"):
-            in_deps = True
-            continue
-        if in_deps:
-            if re.match(r"\s+-\s+pip\s*:", line):
-                raise AssertionError("environment.yml has a pip: section; the rehearsal does not handle it yet")
-            m = re.match(r"\s+-\s+([A-Za-z0-9_.\-]+)\s*(.*)$", line)
-            if m:
-                deps[m.group(1).lower()] = m.group(2).strip()
-            elif line.strip() and not line.startswith(" "):
-                in_deps = False
-    return deps
 
 
 def pip_spec(name: str, conda_spec: str) -> str:
