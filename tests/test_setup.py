@@ -1,5 +1,6 @@
 """make lab / make test: set up once, then nothing is reinstalled; the course package is importable."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,10 @@ needs_make = pytest.mark.skipif(shutil.which("make") is None or not STAMP.exists
 
 
 def _dry_run(*args):
-    r = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    # make test runs these tests inside make: drop the parent's make variables, print no directories
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    r = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     return r.stdout
 
