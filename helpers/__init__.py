@@ -11,7 +11,8 @@ Modules (each introduced by a notebook, named in its docstring):
     fonts       the bundled CJK font for matplotlib (00)
     plots       matplotlib figures: heatmap, bars, lines view, layers × heads grid
     views       fast HTML views for live widgets (01)
-    widgets     ipywidgets built on the pure functions and the HTML views
+    widgets     ipywidgets built on the pure functions and the HTML views (a package:
+                basics 01–04, heads 05–06, models 07)
     exercises   check_* functions for the exercises; quiz: the final quiz (08)
     syllabus    the course map; selfcheck: notebook 00's environment check
 

