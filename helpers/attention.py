@@ -107,25 +107,27 @@ def _check_positive(value, name: str) -> float:
     return v
 
 
-def _check_qkv(Q, K, V):
-    """Validate Q, K, V and return them as float arrays."""
+def _check_qkv(Q, K, V=None):
+    """Validate Q, K (and V when given) and return them as float arrays."""
     Q = _as_float_array(Q, "Q", 2, "(..., n_q, d_k)")
     K = _as_float_array(K, "K", 2, "(..., n_k, d_k)")
-    V = _as_float_array(V, "V", 2, "(..., n_k, d_v)")
+    if V is not None:
+        V = _as_float_array(V, "V", 2, "(..., n_k, d_v)")
     if Q.shape[-1] != K.shape[-1]:
         raise ValueError(
             f"Q 和 K 的最后一维 d_k 必须相同：Q 的形状是 {Q.shape}（d_k={Q.shape[-1]}），"
             f"K 的形状是 {K.shape}（d_k={K.shape[-1]}）。"
             f" (Q (..., n_q, d_k) and K (..., n_k, d_k) must share d_k.)"
         )
-    if K.shape[-2] != V.shape[-2]:
+    if V is not None and K.shape[-2] != V.shape[-2]:
         raise ValueError(
             f"K 和 V 的行数 n_k 必须相同（每个键对应一个值）：K 的形状是 {K.shape}（n_k={K.shape[-2]}），"
             f"V 的形状是 {V.shape}（n_k={V.shape[-2]}）。"
         )
     if Q.shape[-1] == 0 or K.shape[-2] == 0:
         raise ValueError(f"d_k 和 n_k 不能为 0：Q 的形状 {Q.shape}，K 的形状 {K.shape}。")
-    for name, a in (("K", K), ("V", V)):
+    others = (("K", K),) if V is None else (("K", K), ("V", V))
+    for name, a in others:
         try:
             np.broadcast_shapes(Q.shape[:-2], a.shape[:-2])
         except ValueError:
@@ -152,7 +154,7 @@ def attention_scores(Q, K, scale=None) -> np.ndarray:
     -------
     ndarray, shape (..., n_q, n_k)
     """
-    Q, K, _ = _check_qkv(Q, K, np.zeros(np.shape(K)[:-1] + (1,)))
+    Q, K, _ = _check_qkv(Q, K)
     return _scores(Q, K, scale)
 
 
