@@ -51,17 +51,28 @@ def problems(nb) -> list[str]:
     return found
 
 
-def text_outputs(nb) -> list[tuple[int, str]]:
-    """The textual outputs of every cell (stream, plain text, HTML, Markdown) for determinism checks."""
+def text_outputs(nb) -> list[tuple[int, str, str]]:
+    """What each cell printed or displayed, as content: (cell index, kind, text).
+
+    How the kernel splits a cell's stdout into stream messages depends on timing (a busy machine
+    sends one message, an idle one two), so all of a cell's stdout is joined into one text, and
+    likewise its stderr; displayed outputs (plain text, HTML, Markdown) follow in their own order.
+    Widget outputs are left out: their model ids are new in every run.
+    """
     keep = ("text/plain", "text/html", "text/markdown")
     result = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        streams: dict[str, str] = {}
+        shown = []
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
-                result.append((i, out.text))
-            for key in keep:
-                if key in out.get("data", {}) and "application/vnd.jupyter.widget-view+json" not in out["data"]:
-                    result.append((i, out["data"][key]))
+                streams[out.name] = streams.get(out.name, "") + out.text
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                continue
+            shown += [(i, key, data[key]) for key in keep if key in data]
+        result += [(i, name, streams[name]) for name in sorted(streams)]
+        result += shown
     return result

@@ -59,6 +59,6 @@ def test_notebook_07_runs_without_the_weights(tmp_path):
     env = {**os.environ, "MAOCHIYU_MODEL_DIR": str(tmp_path / "no-model-here")}
     nb, _ = execute(path, env=env)
     assert problems(nb) == []
-    printed = "".join(text for _, text in text_outputs(nb))
+    printed = "".join(text for _, _, text in text_outputs(nb))
     assert LIVE_MODE_HINT in printed
     assert "实时模式" not in printed
