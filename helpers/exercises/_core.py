@@ -253,7 +253,8 @@ def _same(got, mistaken, compare, case) -> bool:
 def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
     """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers."""
     if not callable(fn):
-        return CheckResult(False, f"请传入你写的函数，收到的是 {type(fn).__name__}。")
+        return CheckResult(False, f"请传入你写的函数，收到的是 {type(fn).__name__}。"
+                                  f"（Pass the function you wrote, not a {type(fn).__name__}.）")
     compare = ex.compare or (lambda got, want, case: compare_arrays(got, want, case))
     cases = ex.cases()
     for k, case in enumerate(cases, start=1):
@@ -263,7 +264,8 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
         except NotImplementedError:
             return CheckResult(False, NOT_WRITTEN)
         except _ForbiddenCall as exc:
-            return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {exc.args[0]}。",
+            return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {exc.args[0]}。"
+                         f"（This exercise must not call helpers' {exc.args[0]}.）",
                          "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
         except Exception as exc:  # the reader's bug: show it as a message, not a traceback
             return _fail(ex, f"{_case_name(k, case)}运行出错：{type(exc).__name__}: {exc}", ex.where, hint, "error")
