@@ -37,6 +37,9 @@ class CourseFigure(Figure):
         apply_cjk_font(self)
         return super().draw(renderer)
 
+    def __repr__(self):  # notebooks show "<Figure size …>" as for any figure
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)
+
 
 def subplots(*args, **kwargs):
     """``plt.subplots`` with ``layout="constrained"`` whose figure shows Chinese (a `CourseFigure`).

@@ -93,7 +93,7 @@ def widget_html(w: W.Widget, depth: int = 0) -> str:
     return f'<span class="ws-control"{_attr(w)}>[{esc(type(w).__name__)}] {_label(w)}{shown}</span>'
 
 
-def snapshot_html(w: W.Widget, note: str = SNAPSHOT_NOTE) -> str:
-    """The whole snapshot: a dashed box with a note, then the widget as static HTML."""
+def snapshot_html(w: W.Widget, note: str = SNAPSHOT_NOTE, shown: W.Widget | None = None) -> str:
+    """The whole snapshot of widget `w`: a dashed box with a note, then `shown` (default: `w`) as static HTML."""
     return (f'<div class="widget-snapshot" data-model-id="{esc(str(w.model_id), quote=True)}">'
-            f'<div class="ws-note">{esc(note)}</div>{widget_html(w)}</div>')
+            f'<div class="ws-note">{esc(note)}</div>{widget_html(w if shown is None else shown)}</div>')
