@@ -1,7 +1,7 @@
 """Multi-head attention in plain numpy: h heads side by side, concatenated, then W_O.
 
 Introduced in notebook 05. Built on ``helpers.attention`` (scaled dot-product attention,
-``split_heads``, ``merge_heads``); imports numpy only. Every function is pure.
+``split_heads``, ``merge_heads``) and numpy; arguments are checked by ``helpers._checks``. Every function is pure.
 
 Shape legend (the same symbols as notebook 05):
     n    number of words (queries = keys = values: self-attention)
@@ -95,8 +95,8 @@ def multi_head_attention(X, W_Q, W_K, W_V, W_O, h: int, mask=None):
     Q = split_heads(X @ W_Q, h)  # (..., n, d) @ (d, h*d_k) -> (..., n, h*d_k) -> (..., h, n, d_k)
     K = split_heads(X @ W_K, h)  # (..., h, n, d_k)
     V = split_heads(X @ W_V, h)  # (..., h, n, d_v)
-    heads, weights = scaled_dot_product_attention(Q, K, V, mask=mask)  # (..., h, n, d_v), (..., h, n, n)
-    concat = merge_heads(heads)  # (..., h, n, d_v) -> (..., n, h*d_v)
+    head_outputs, weights = scaled_dot_product_attention(Q, K, V, mask=mask)  # (..., h, n, d_v), (..., h, n, n)
+    concat = merge_heads(head_outputs)  # (..., h, n, d_v) -> (..., n, h*d_v)
     return concat @ W_O, weights  # (..., n, h*d_v) @ (h*d_v, d_o) -> (..., n, d_o)
 
 
