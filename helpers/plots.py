@@ -17,8 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import palette
-from ._checks import check_array
-from ._checks import check_labels as _check_labels
+from ._checks import check_array, check_labels
 from .fonts import apply_cjk_font, register_font
 from .views import lines_layout
 
@@ -51,9 +50,7 @@ def subplots(*args, **kwargs):
 
 
 def _new_axes(ax, figsize):
-    if ax is None:
-        return subplots(figsize=figsize)
-    return ax.figure, ax
+    return subplots(figsize=figsize) if ax is None else (ax.figure, ax)
 
 
 def _finish(fig):
@@ -62,22 +59,9 @@ def _finish(fig):
         apply_cjk_font(fig)
 
 
-def attention_heatmap(
-    weights,
-    row_labels,
-    col_labels,
-    ax=None,
-    *,
-    title: str | None = None,
-    cmap: str = "viridis",
-    annotate: bool = True,
-    vmin: float | None = 0.0,
-    vmax: float | None = 1.0,
-    colorbar: bool = True,
-    xlabel: str = "键 Key",
-    ylabel: str = "查询 Query",
-    fmt: str = "{:.2f}",
-):
+def attention_heatmap(weights, row_labels, col_labels, ax=None, *, title: str | None = None, cmap: str = "viridis",
+                      annotate: bool = True, vmin: float | None = 0.0, vmax: float | None = 1.0, colorbar: bool = True,
+                      xlabel: str = "键 Key", ylabel: str = "查询 Query", fmt: str = "{:.2f}"):
     """Heatmap of an attention matrix with the value printed in every cell.
 
     Introduced in notebook 01.
@@ -98,8 +82,8 @@ def attention_heatmap(
     (fig, ax)
     """
     w = check_array(weights, "weights", (2,))
-    rows = _check_labels(row_labels, w.shape[0], "row_labels", "行数 n_q")
-    cols = _check_labels(col_labels, w.shape[1], "col_labels", "列数 n_k")
+    rows = check_labels(row_labels, w.shape[0], "row_labels", "行数 n_q")
+    cols = check_labels(col_labels, w.shape[1], "col_labels", "列数 n_k")
     n_q, n_k = w.shape
     fig, ax = _new_axes(ax, (1.2 + 0.62 * n_k + (1.0 if colorbar else 0), 0.9 + 0.5 * n_q))
     im = ax.imshow(w, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
@@ -141,7 +125,7 @@ def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color:
     (fig, ax)
     """
     w = check_array(weights_row, "weights_row", (1,))
-    labels = _check_labels(labels, w.shape[0], "labels", "长度 n_k")
+    labels = check_labels(labels, w.shape[0], "labels", "长度 n_k")
     fig, ax = _new_axes(ax, (1.5 + 0.6 * len(w), 2.8))
     x = np.arange(len(w))
     ax.bar(x, w, color=color)
@@ -185,8 +169,8 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
     if w.ndim == 2:
         w = w[None]  # (n_q, n_k) -> (1, n_q, n_k)
     h, n_q, n_k = w.shape
-    left = _check_labels(left_labels, n_q, "left_labels", "行数 n_q")
-    right = _check_labels(left if right_labels is None else right_labels, n_k, "right_labels", "列数 n_k")
+    left = check_labels(left_labels, n_q, "left_labels", "行数 n_q")
+    right = check_labels(left if right_labels is None else right_labels, n_k, "right_labels", "列数 n_k")
     if colors is None:
         colors = HEAD_COLORS if h <= len(HEAD_COLORS) else list(plt.get_cmap("tab20").colors)
     if len(colors) < h:
@@ -239,7 +223,7 @@ def attention_grid(weights, labels, *, layer_names=None, head_names=None, ax=Non
     """
     w = check_array(weights, "weights", (4,))
     L, h, n_q, n_k = w.shape
-    _check_labels(labels, n_k, "labels", "最后一维 n")
+    check_labels(labels, n_k, "labels", "最后一维 n")
     gap = max(1, n_k // 6)
     mosaic = np.full((L * (n_q + gap) - gap, h * (n_k + gap) - gap), np.nan)  # NaN = white gap
     for i in range(L):
