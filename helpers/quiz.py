@@ -15,6 +15,7 @@ import numpy as np
 
 from .attention import causal_mask, softmax
 from .exercises import CheckResult
+from .widgets._base import _Widget
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def score(answers: dict) -> CheckResult:
     return CheckResult(not wrong and not empty, message)
 
 
-class QuizWidget:
+class QuizWidget(_Widget):
     """The quiz with buttons: one question at a time, a check button, a running score.
 
     Attributes
@@ -208,9 +209,6 @@ class QuizWidget:
         self.widget = W.VBox([self.progress, self.question, self.answer_box,
                               W.HBox([self.prev_button, self.check_button, self.next_button]), self.feedback])
         self.show(0)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def show(self, index: int) -> None:
         """Show question `index` (clamped to the quiz)."""
