@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 
-from .roles import ROLES, RoleCorpus, encode, word_classes
-from .training import (ModelConfig, accuracy, adam_init, adam_step, backward, cross_entropy, forward, init_params,
+from .roles import AGENT, PATIENT, ROLES, RoleCorpus, encode, word_classes
+from .training import (ModelConfig, adam_init, adam_step, backward, cross_entropy, forward, init_params, predict,
                        sinusoidal_positions)
 
-__all__ = ["Trainer", "train", "check_learning_rate", "attention_by_class", "class_scores", "hand_built_class_scores",
+__all__ = ["Trainer", "train", "check_learning_rate", "attention_by_class", "hand_built_attention_by_class", "class_scores", "hand_built_class_scores",
            "CLASSES"]
 
 CLASSES = ("名词", "动词", "被", "了", "时间词")
@@ -77,10 +77,10 @@ class Trainer:
     def step(self, k: int = 1) -> bool:
         """Take `k` Adam steps on the whole training set; False (and nothing changed) if one diverged."""
         for _ in range(k):
-            logits, cache = forward(self.params, self.train_batch, self.config)
-            loss, grad_logits = cross_entropy(logits, self.train_batch)
-            grads = backward(self.params, cache, grad_logits, self.train_batch, self.config)
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"):  # a blow-up shows as NaN/inf below, not as a warning
+                logits, cache = forward(self.params, self.train_batch, self.config)
+                loss, grad_logits = cross_entropy(logits, self.train_batch)
+                grads = backward(self.params, cache, grad_logits, self.train_batch, self.config)
                 new, state = adam_step(self.params, grads, self.state, self.lr)
             if not (math.isfinite(loss) and all(np.all(np.isfinite(v)) for v in new.values())):
                 self.diverged = True
@@ -89,9 +89,10 @@ class Trainer:
             self.params, self.state = new, state
             self.history["loss"].append(loss)
             self.history["train_acc"].append(float(hit.mean()))  # before this step's update
-            self.history["heldout_acc"].append(accuracy(self.params, self.heldout_batch, self.config))
-            self.history["heldout_noun_acc"].append(
-                accuracy(self.params, self.heldout_batch, self.config, nouns_only=True))
+            held = self.heldout_batch
+            right = predict(self.params, held, self.config) == held.labels        # (B, n)
+            self.history["heldout_acc"].append(float(right[held.valid].mean()))
+            self.history["heldout_noun_acc"].append(float(right[held.valid & np.isin(held.labels, (AGENT, PATIENT))].mean()))
         return True
 
     def attention(self, sentence) -> tuple[list[str], np.ndarray]:
@@ -123,10 +124,29 @@ def attention_by_class(trainer: Trainer, split: str = "heldout") -> dict[str, di
     Returns {role: {"自己": w, "名词": w, "动词": w, "被": w, "了": w, "时间词": w}} for the roles
     施事 and 受事, averaged over every noun of `split`; each inner dict sums to 1.
     """
-    corpus, kinds = trainer.corpus, word_classes(trainer.corpus)
+    _, cache = forward(trainer.params, trainer.corpus.batch(split), trainer.config)
+    return _by_class(trainer.corpus, split, cache["A"])
+
+
+def hand_built_attention_by_class(corpus: RoleCorpus, split: str = "heldout") -> dict[str, dict[str, float]]:
+    """The same table as ``attention_by_class`` for lesson 02's hand-built W_Q, W_K on the named features."""
+    from .attention import scaled_dot_product_attention
+    from .text import embed
+    from .toy import projection_matrices
+
+    W_Q, W_K, W_V = projection_matrices()                       # (9, 3) each
+    A = []
+    for k in corpus.indices(split):
+        X, _ = embed(list(corpus.sentences[k]))                 # (n, 9)
+        _, w = scaled_dot_product_attention(X @ W_Q, X @ W_K, X @ W_V)  # (n, n)
+        A.append(np.pad(w, ((0, 8 - len(w)), (0, 8 - len(w)))))
+    return _by_class(corpus, split, np.array(A))
+
+
+def _by_class(corpus: RoleCorpus, split: str, A: np.ndarray) -> dict[str, dict[str, float]]:
+    """Average the nouns' rows of A (B, n, n) over the word classes of the keys."""
+    kinds = word_classes(corpus)
     idx = corpus.indices(split)
-    _, cache = forward(trainer.params, corpus.batch(split), trainer.config)
-    A = cache["A"]                                                # (B, n, n)
     sums = {role: dict.fromkeys(("自己",) + CLASSES, 0.0) for role in ("施事", "受事")}
     counts = dict.fromkeys(sums, 0)
     for b, k in enumerate(idx):

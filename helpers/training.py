@@ -169,7 +169,7 @@ def backward(params, cache, grad_logits: np.ndarray, batch: Batch, config: Model
         grads["W_Q"] = flat(X).T @ flat(dQ)                        # Xᵀ dQ: (d, B·n) @ (B·n, d_k) -> (d, d_k)
         grads["W_K"] = flat(X).T @ flat(dK)                        # Xᵀ dK
         grads["W_V"] = flat(X).T @ flat(dV)                        # Xᵀ dV: (d, B·n) @ (B·n, d) -> (d, d)
-        dX += dQ @ params["W_Q"].T + dK @ params["W_K"].T + dV @ params["W_V"].T
+        dX += dQ @ params["W_Q"].T + dK @ params["W_K"].T + dV @ params["W_V"].T  # X feeds Q, K and V
     dE = np.zeros_like(params["E"])
     np.add.at(dE, batch.ids[batch.valid], dX[batch.valid])         # each word collects its positions' gradients
     grads["E"] = dE

@@ -113,7 +113,7 @@ def test_readers_function_cannot_corrupt_later_cases():
     assert ex.check_softmax(destructive).passed
 
 
-s08 = load("08_summary_quiz")
+s08 = load("09_summary_quiz")
 
 
 def test_notebook_08_exercises():
