@@ -31,7 +31,7 @@ class TrainingExplorer(_Widget):
     """
 
     def __init__(self, corpus: RoleCorpus | None = None, *, seed: int = 1, lr: float = 0.05,
-                 steps_per_frame: int = 2, sentences=SHOWN, interval_ms: int = 200):
+                 steps_per_frame: int = 1, sentences=SHOWN, interval_ms: int = 150):
         self.corpus = corpus or load_role_corpus()
         self.sentences = tuple(sentences)
         self.trainer = Trainer(self.corpus, seed=seed, lr=lr)
