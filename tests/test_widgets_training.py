@@ -85,3 +85,14 @@ def test_divergence_shows_a_message_and_resets_never_nan_on_screen(widget):
     assert "nan" not in text and "inf" not in text
     widget.step()
     assert widget.trainer.steps == 2 and widget.message == ""
+
+
+def test_comparison_with_lesson_02_on_request(widget):
+    assert widget.compare.value == ""
+    for _ in range(3):
+        widget.step()
+    widget.compare_button.click()
+    assert "第 6 步" in widget.compare.value and "第 02 课手搭 · 受事名词" in widget.compare.value
+    assert "nan" not in widget.compare.value.lower()
+    widget.reset_button.click()
+    assert widget.compare.value == ""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import training_views
+from .. import training_views, views
 from ..roles import RoleCorpus, load_role_corpus
-from ..trainer import Trainer, check_learning_rate
+from ..trainer import CLASSES, Trainer, attention_by_class, check_learning_rate, hand_built_attention_by_class
 from ._base import _Widget
 
 SHOWN = ("猫吃鱼", "鱼吃猫", "鱼被猫吃")  # held out: the model never trains on 猫, 鱼 and 吃 together
@@ -42,15 +42,20 @@ class TrainingExplorer(_Widget):
         self.reset_button = W.Button(description="重置 reset", tooltip="回到随机的初始参数（第 0 步）")
         self.lr = W.FloatText(value=lr, description="学习率 lr", step=0.01, layout=W.Layout(width="180px"))
         self.per_frame = W.IntSlider(value=steps_per_frame, min=1, max=10, description="每帧步数")
+        self.compare_button = W.Button(description="对照第 02 课", tooltip="名词的注意力分给了哪类词：学到的 vs 手搭的")
         self.status = W.HTML()
         self.curves = W.HTML()
         self.maps = W.HTML()
+        self.compare = W.HTML()
+        self._hand = None  # lesson 02's table, computed on first use
         self.play.observe(lambda change: self.step(), names="value")
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
+        self.compare_button.on_click(lambda _: self._guard(self.show_comparison))
         self.lr.observe(self._on_lr, names="value")
-        controls = W.HBox([self.play, self.step_button, self.reset_button, self.lr, self.per_frame])
-        self.widget = W.VBox([controls, self.status, self.curves, self.maps])
+        controls = W.HBox([self.play, self.step_button, self.reset_button, self.lr, self.per_frame,
+                           self.compare_button])
+        self.widget = W.VBox([controls, self.status, self.curves, self.maps, self.compare])
         self._draw()
 
     def step(self) -> None:
@@ -67,11 +72,23 @@ class TrainingExplorer(_Widget):
         if self._guard(self._draw) and self.message:
             self._say("")  # an old notice goes once training moves on
 
+    def show_comparison(self) -> None:
+        """Show, for the current parameters, where the nouns' attention goes, beside lesson 02's hand-built matrices."""
+        if self._hand is None:
+            self._hand = hand_built_attention_by_class(self.corpus)
+        learned = attention_by_class(self.trainer)
+        cols = ["自己", *CLASSES]
+        rows = [[table[r][c] for c in cols] for table in (learned, self._hand) for r in ("施事", "受事")]
+        self.compare.value = (f"<b>名词的注意力分给了哪类词（留出集平均，第 {self.trainer.steps} 步）</b>"
+                              + views.table_html(rows, ["学到的 · 施事名词", "学到的 · 受事名词", "第 02 课手搭 · 施事名词",
+                                                        "第 02 课手搭 · 受事名词"], cols, fmt="{:.2f}"))
+
     def reset(self) -> None:
         """Back to step 0 with the same seed; the learning rate stays."""
         self.play.playing = False
         self.trainer.reset()
         self.frames = 0
+        self.compare.value = ""
         self._draw()
         self._say("已重置：回到随机的初始参数（第 0 步）。", "info")
 
