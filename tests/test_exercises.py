@@ -113,15 +113,15 @@ def test_readers_function_cannot_corrupt_later_cases():
     assert ex.check_softmax(destructive).passed
 
 
-s08 = load("09_summary_quiz")
+s09 = load("09_summary_quiz")
 
 
-def test_notebook_08_exercises():
-    assert ex.check_positional_encoding(s08.positional_encoding).passed
-    swapped = lambda n, d: s08.positional_encoding(n, d)[:, ::-1]  # sin and cos columns swapped
+def test_notebook_09_exercises():
+    assert ex.check_positional_encoding(s09.positional_encoding).passed
+    swapped = lambda n, d: s09.positional_encoding(n, d)[:, ::-1]  # sin and cos columns swapped
     assert not ex.check_positional_encoding(swapped).passed
     assert not ex.check_positional_encoding(lambda n, d: np.sin(np.arange(n)[:, None] * np.ones(d))).passed
-    assert ex.check_self_attention_layer(s08.self_attention_layer).passed
+    assert ex.check_self_attention_layer(s09.self_attention_layer).passed
     no_values = lambda X, a, b, c: softmax((X @ a) @ (X @ b).T / np.sqrt(a.shape[1])) @ X
     assert not ex.check_self_attention_layer(no_values).passed
 
@@ -130,17 +130,17 @@ def test_quiz_reference_answers_score_full_marks_and_wrong_ones_do_not():
     from helpers.quiz import QUIZ, QuizWidget, check_answer, score
 
     assert 8 <= len(QUIZ) <= 12
-    assert score(s08.quiz_answers).passed
+    assert score(s09.quiz_answers).passed
     lessons = {q.lesson for q in QUIZ}
     assert {"02", "03", "04", "05", "06", "07"} <= lessons
     for k, q in enumerate(QUIZ, start=1):
-        assert check_answer(k, s08.quiz_answers[k]).passed, k
+        assert check_answer(k, s09.quiz_answers[k]).passed, k
         wrong = "A" if q.kind == "choice" and q.answer != "A" else ("D" if q.kind == "choice" else float(q.answer) + 1)
         assert not check_answer(k, wrong).passed, k
         assert not check_answer(k, None).passed
     assert "字母" in check_answer(1, "Z").message
     assert "一个数" in check_answer(2, "eight").message
-    half = {**s08.quiz_answers, 1: "A", 12: "A"}
+    half = {**s09.quiz_answers, 1: "A", 12: "A"}
     r = score(half)
     assert not r.passed and "10 / 12" in r.message and "1、12" in r.message
 
