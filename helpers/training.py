@@ -98,6 +98,9 @@ def forward(params, batch: Batch, config: ModelConfig):
     cache : dict   X, Q, K, V, A (B, n, n), H: what ``backward`` needs
     """
     n = batch.ids.shape[1]
+    if n > config.n_max:
+        raise ValueError(f"句子有 {n} 个词，超过了位置编码表的长度 n_max={config.n_max}；"
+                         f"请用 ModelConfig(n_max={n}) 或更短的句子。")
     X = params["E"][batch.ids]                                    # (B, n) -> (B, n, d)
     if config.positions:
         X = X + sinusoidal_positions(config.n_max, config.d)[:n]   # (B, n, d) + (n, d)

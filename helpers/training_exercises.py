@@ -127,9 +127,9 @@ def check_grad_W_Q(fn, hint: int = 0) -> CheckResult:
     ]
 
     def compare(got, want):
-        g = np.asarray(got, dtype=float) if not isinstance(got, (tuple, list, dict)) else got
-        if isinstance(g, np.ndarray) and g.shape != want.shape and g.ndim == 2 and g.shape[0] != want.shape[0]:
-            return f"形状不对：∂L/∂W_Q 应和 W_Q 一样是 (d, d_k) = {want.shape}，得到 {g.shape}"
+        g = np.shape(got) if isinstance(got, np.ndarray) else None
+        if g is not None and g != want.shape and len(g) == 2 and g[0] != want.shape[0]:
+            return f"形状不对：∂L/∂W_Q 应和 W_Q 一样是 (d, d_k) = {want.shape}，得到 {g}"
         return _compare_arrays(got, want, 1e-8)
 
     hints = ("笔记本第 4 节第 5、6 步：从 S = QKᵀ/√d_k 往回走的两步：先到 Q，再到 W_Q。",

@@ -89,6 +89,18 @@ def test_forward_attention_is_lesson_04s_with_a_padding_mask_and_padding_changes
     assert np.allclose(alone[0], logits[0, :3])
 
 
+def test_too_long_a_sentence_and_odd_answers_get_messages_not_tracebacks():
+    params = init_params(ModelConfig(len(CORPUS.words), n_max=4), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_max=4"):
+        forward(params, encode([["昨天", "鱼", "被", "猫", "吃"]], CORPUS.words), ModelConfig(len(CORPUS.words), n_max=4))
+    for odd in (lambda X, W, dS: "W_Q", lambda X, W, dS: [[1, 2], [3]], lambda X, W, dS: np.zeros((1, 1))):
+        r = ex.check_grad_W_Q(odd)
+        assert not r.passed and "第 1 个例子" in r.message
+    assert "字典" in ex.check_sgd_step(lambda p, g, lr: [1.0]).message
+    assert "没有返回值" in ex.check_softmax_backward(lambda w, g: None).message
+    assert "请传入一个函数" in ex.check_sgd_step(3).message
+
+
 def test_optimisers_step_downhill_and_never_write_into_their_inputs():
     batch = CORPUS.batch("train")
     params = init_params(FULL, np.random.default_rng(5))
