@@ -15,7 +15,7 @@ import numpy as np
 
 from . import views
 
-__all__ = ["curves_svg", "attention_roles_html"]
+__all__ = ["curves_svg", "attention_roles_html", "side_by_side", "history_html", "noun_attention_html"]
 
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")  # Okabe–Ito: readable for colour-blind readers
 
@@ -70,3 +70,30 @@ def attention_roles_html(words, weights, predicted, *, caption: str = "") -> str
     """
     rows = [f"{w} → {r}" for w, r in zip(words, predicted)]
     return views.heatmap_html(weights, rows, list(words), caption=caption)
+
+
+def side_by_side(parts) -> str:
+    """Several views in one row that wraps on narrow screens."""
+    return '<div style="display:flex;flex-wrap:wrap">' + "".join(parts) + "</div>"
+
+
+def history_html(history: dict) -> str:
+    """The loss curve and the accuracy curves of a training run (``Trainer.history``), side by side."""
+    return side_by_side([
+        curves_svg({"训练集损失 loss": history["loss"]}, title="损失 (loss)"),
+        curves_svg({"训练集": history["train_acc"], "留出集": history["heldout_acc"],
+                    "留出集·名词": history["heldout_noun_acc"]}, title="准确率 (accuracy)", ymax=1.0, fmt="{:.2f}")])
+
+
+def noun_attention_html(learned: dict, hand: dict, classes, *, title: str) -> str:
+    """Where the nouns' attention goes (``trainer.attention_by_class``), learned beside lesson 02's hand-built.
+
+    Parameters
+    ----------
+    learned, hand : dict role -> dict class -> weight, for the roles 施事 and 受事
+    classes : sequence of str   the key classes, in column order
+    """
+    cols = ["自己", *classes]
+    rows = [[table[r][c] for c in cols] for table in (learned, hand) for r in ("施事", "受事")]
+    names = ["学到的 · 施事名词", "学到的 · 受事名词", "第 02 课手搭 · 施事名词", "第 02 课手搭 · 受事名词"]
+    return f"<b>{html.escape(title)}</b>" + views.table_html(rows, names, cols, fmt="{:.2f}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import training_views, views
+from .. import training_views
 from ..roles import RoleCorpus, load_role_corpus
 from ..trainer import CLASSES, Trainer, attention_by_class, check_learning_rate, hand_built_attention_by_class
 from ._base import _Widget
@@ -76,12 +76,9 @@ class TrainingExplorer(_Widget):
         """Show, for the current parameters, where the nouns' attention goes, beside lesson 02's hand-built matrices."""
         if self._hand is None:
             self._hand = hand_built_attention_by_class(self.corpus)
-        learned = attention_by_class(self.trainer)
-        cols = ["自己", *CLASSES]
-        rows = [[table[r][c] for c in cols] for table in (learned, self._hand) for r in ("施事", "受事")]
-        self.compare.value = (f"<b>名词的注意力分给了哪类词（留出集平均，第 {self.trainer.steps} 步）</b>"
-                              + views.table_html(rows, ["学到的 · 施事名词", "学到的 · 受事名词", "第 02 课手搭 · 施事名词",
-                                                        "第 02 课手搭 · 受事名词"], cols, fmt="{:.2f}"))
+        self.compare.value = training_views.noun_attention_html(
+            attention_by_class(self.trainer), self._hand, CLASSES,
+            title=f"名词的注意力分给了哪类词（留出集平均，第 {self.trainer.steps} 步）")
 
     def reset(self) -> None:
         """Back to step 0 with the same seed; the learning rate stays."""
@@ -103,17 +100,10 @@ class TrainingExplorer(_Widget):
         self._say(f"学习率改为 {self.trainer.lr:g}，从下一步起生效。", "info")
 
     def _draw(self) -> None:
-        h = self.trainer.history
-        self.curves.value = (
-            '<div style="display:flex;flex-wrap:wrap">'
-            + training_views.curves_svg({"训练集损失 loss": h["loss"]}, title="损失 (loss)")
-            + training_views.curves_svg({"训练集": h["train_acc"], "留出集": h["heldout_acc"],
-                                         "留出集·名词": h["heldout_noun_acc"]},
-                                        title="准确率 (accuracy)", ymax=1.0, fmt="{:.2f}")
-            + "</div>")
+        self.curves.value = training_views.history_html(self.trainer.history)
         maps = []
         for sentence in self.sentences:
             words, weights = self.trainer.attention(sentence)
             maps.append(training_views.attention_roles_html(words, weights, self.trainer.roles(sentence),
                                                             caption=f"“{sentence}”（行：查询 → 预测的角色）"))
-        self.maps.value = '<div style="display:flex;flex-wrap:wrap">' + "".join(maps) + "</div>"
+        self.maps.value = training_views.side_by_side(maps)
