@@ -79,10 +79,17 @@ class RoleCorpus:
 
     def find(self, sentence: str) -> int:
         """Index of the sentence written `sentence` (e.g. "猫吃鱼")."""
+        k = self._by_text.get(sentence)
+        if k is None:
+            raise ValueError(f"语料里没有句子“{sentence}”。")
+        return k
+
+    @functools.cached_property
+    def _by_text(self) -> dict[str, int]:
+        by_text: dict[str, int] = {}
         for k, words in enumerate(self.sentences):
-            if "".join(words) == sentence:
-                return k
-        raise ValueError(f"语料里没有句子“{sentence}”。")
+            by_text.setdefault("".join(words), k)  # the first sentence written this way
+        return by_text
 
 
 @functools.cache

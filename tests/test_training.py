@@ -13,7 +13,7 @@ from helpers.trainer import (CLASSES, Trainer, attention_by_class, check_learnin
                              hand_built_attention_by_class, hand_built_class_scores, train)
 from helpers.training import (ModelConfig, adam_init, adam_step, forward, gradient_check, init_params, loss_and_grads,
                               sgd_step, sinusoidal_positions, softmax_backward)
-from helpers.training_views import attention_roles_html, curves_svg
+from helpers.training_views import attention_roles_html, curves_svg, history_html, noun_attention_html
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "notebooks" / "solutions"
 CORPUS = load_role_corpus()
@@ -199,6 +199,12 @@ def test_views_show_curves_and_predicted_roles():
     assert "nan" not in svg.lower()
     html = attention_roles_html(["猫", "吃"], np.array([[0.9, 0.1], [0.5, 0.5]]), ["施事", "动作"], caption="c")
     assert "猫 → 施事" in html and "0.90" in html
+    history = {"loss": [1.2, 0.6], "train_acc": [0.5, 0.8], "heldout_acc": [0.4, 0.7], "heldout_noun_acc": [0.3, 0.6]}
+    panel = history_html(history)
+    assert panel.count("<svg") == 2 and "0.600" in panel and "留出集·名词：0.60" in panel
+    row = {"自己": 0.1, "名词": 0.2, "动词": 0.3, "被": 0.4, "了": 0.0, "时间词": 0.0}
+    table = noun_attention_html({"施事": row, "受事": row}, {"施事": row, "受事": row}, CLASSES, title="t")
+    assert "第 02 课手搭 · 受事名词" in table and table.count("0.40") == 4
 
 
 # ------------------------------------------------------------------ exercises
