@@ -37,6 +37,8 @@ def test_a_frame_is_a_batch_of_steps_then_one_redraw(widget):
     assert widget.trainer.steps == 5 and "第 5 步" in widget.curves.value
     widget.play.value += 1  # what the browser's Play widget does on every tick
     assert widget.trainer.steps == 8
+    widget.play.value = 0  # Play's stop button: back to the start of its counter, no frame
+    assert widget.trainer.steps == 8
 
 
 def test_training_in_the_widget_learns_the_roles_of_the_heldout_sentences():

@@ -48,7 +48,7 @@ class TrainingExplorer(_Widget):
         self.maps = W.HTML()
         self.compare = W.HTML()
         self._hand = None  # lesson 02's table, computed on first use
-        self.play.observe(lambda change: self.step(), names="value")
+        self.play.observe(self._on_tick, names="value")
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self.compare_button.on_click(lambda _: self._guard(self.show_comparison))
@@ -79,6 +79,10 @@ class TrainingExplorer(_Widget):
         self.compare.value = training_views.noun_attention_html(
             attention_by_class(self.trainer), self._hand, CLASSES,
             title=f"名词的注意力分给了哪类词（留出集平均，第 {self.trainer.steps} 步）")
+
+    def _on_tick(self, change) -> None:
+        if change["new"] > change["old"]:  # Play's stop button sets the counter back to 0: no frame for that
+            self.step()
 
     def reset(self) -> None:
         """Back to step 0 with the same seed; the learning rate stays."""
