@@ -34,6 +34,7 @@ site: $(STAMP)
 
 data: $(STAMP)
 	$(PY) scripts/make_toy_vocab.py
+	$(PY) scripts/make_role_corpus.py
 	$(PY) scripts/precompute_attention.py
 
 clean:
