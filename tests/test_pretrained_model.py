@@ -28,11 +28,10 @@ L, H, D, D_H = 6, 12, 384, 32
 @pytest.fixture(scope="module")
 def model():
     try:
-        return pt.load_model()
-    except pt.ModelFileCorrupted:
-        raise  # a broken install is a failure, never a skip
+        pt.find_weights()
     except pt.ModelNotAvailable as exc:
         pytest.skip(f"模型权重未安装 (weights not installed; `make lab` installs them): {exc}")
+    return pt.load_model()  # found, so it must load: a broken install is a failure, never a skip
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +213,20 @@ def test_load_model_caches_the_default_and_loads_a_given_folder_anew(model):
     other = pt.load_model(str(model.folder))
     assert other is not model and other.folder == model.folder.resolve()
     np.testing.assert_array_equal(other.run("it").attentions, model.run("it").attentions)
+
+
+def test_load_model_resolves_a_relative_folder(model, monkeypatch):
+    monkeypatch.chdir(model.folder.parent)
+    other = pt.load_model(model.folder.name)
+    assert other.folder.is_absolute() and other.folder == model.folder.resolve()
+
+
+def test_a_truncated_model_file_is_refused_before_loading(model, tmp_path):
+    for f in ("tokenizer.json", "config.json"):
+        (tmp_path / f).symlink_to(model.folder / f)
+    (tmp_path / "model.safetensors").write_bytes(b"not a model")
+    with pytest.raises(pt.ModelFileCorrupted, match=f"大小应为 {pt.MODEL_SIZE} 字节，实际是 11 字节"):
+        pt.MiniLM(tmp_path)
 
 
 def test_a_folder_without_the_tokenizer_is_named(model, tmp_path):
