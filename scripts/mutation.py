@@ -65,6 +65,11 @@ else:
     settings.register_profile("mutation", derandomize=True, database=None, deadline=None,
                               phases=[Phase.explicit, Phase.reuse, Phase.generate])
     settings.load_profile("mutation")
+
+
+def pytest_collection_modifyitems(items):
+    """Plain tests first, Hypothesis tests last: most mutants die in a fast test (-x stops there)."""
+    items.sort(key=lambda item: hasattr(getattr(item, "obj", None), "hypothesis"))
 '''
 
 # ------------------------------------------------------------------ the mutation operators
@@ -276,7 +281,7 @@ def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, dict[str, str]]:
             table.setdefault(module, {})
         m = re.match(r"\|\s*`([^`]+)`\s*\|(.*)\|\s*$", line)
         if m and module:
-            table[module][m.group(1)] = m.group(2).strip()
+            table[module][m.group(1).replace("\\|", "|")] = m.group(2).strip()  # \| escapes | in a table
     return table
 
 
@@ -312,6 +317,10 @@ def run_tests(box: Path, tests: list[str], timeout: float, extra: list[str]) -> 
         os.killpg(proc.pid, signal.SIGKILL)  # the test run and anything it started
         proc.wait()
         return "timeout", time.monotonic() - start
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): stop this test run too
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
     if rc == 5:
         raise SystemExit(f"pytest collected no tests from {tests} {extra}")
     return ("survived" if rc == 0 else "killed"), time.monotonic() - start
@@ -329,7 +338,6 @@ def check_module_is_sandboxed(box: Path, module: str) -> None:
 def mutate_module(module: str, tests: list[str], args) -> dict:
     source = (ROOT / module).read_text(encoding="utf-8")
     found = mutants(source)
-    equivalents = read_equivalents().get(module, {})
     chosen = [m for m in found if not args.only or any(s in m.id for s in args.only)]
     print(f"\n== {module}: {len(found)} mutants, tests: {' '.join(tests)}", flush=True)
     if args.list:
@@ -343,7 +351,7 @@ def mutate_module(module: str, tests: list[str], args) -> dict:
         status, baseline = run_tests(box, tests, timeout=600, extra=args.pytest_args)
         if status != "survived":
             raise SystemExit(f"the unmutated tests do not pass ({status}); fix them first")
-        timeout = args.timeout or max(30.0, 3 * baseline + 10)
+        timeout = args.timeout or max(120.0, 5 * baseline)  # generous: a busy machine must not "kill" a mutant
         print(f"   baseline {baseline:.1f} s, timeout per mutant {timeout:.0f} s", flush=True)
         results = {}
         for m in chosen:
@@ -354,7 +362,7 @@ def mutate_module(module: str, tests: list[str], args) -> dict:
             print(f"  {mark} L{m.line:<4} {m.id:<55} {seconds:5.1f}s  {m.show}", flush=True)
     finally:
         shutil.rmtree(box, ignore_errors=True)
-    return report(module, chosen, results, equivalents, full=not args.only)
+    return report(module, chosen, results, read_equivalents().get(module, {}), full=not args.only)
 
 
 def report(module, chosen, results, equivalents, full: bool) -> dict:
@@ -386,11 +394,12 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", default=DEFAULT_MODULES, help="module paths, e.g. helpers/text.py")
     parser.add_argument("--tests", nargs="+", help="test files to run (default: MODULE_TESTS, else tests/test_<name>.py)")
-    parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3 × baseline + 10, at least 30)")
+    parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 5 × the unmutated run, at least 120)")
     parser.add_argument("--only", action="append", help="run only mutants whose id contains this text (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--pytest-args", nargs=argparse.REMAINDER, default=[], help="extra pytest arguments, e.g. -k softmax")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill PID` cleans the sandbox up like Ctrl-C
     summaries = []
     for module in args.modules:
         module = Path(module).as_posix()
