@@ -3,6 +3,7 @@
     python scripts/mutation.py helpers/attention.py helpers/text.py     (or: make mutation)
     python scripts/mutation.py helpers/attention.py --list               (show the mutants, run nothing)
     python scripts/mutation.py helpers/attention.py --only "softmax |"   (re-run some mutants)
+    python scripts/mutation.py helpers/exercises/_core.py --tests tests/test_exercises.py
 
 Each mutant is one small change to the module's syntax tree (an operator swapped, a number
 changed, a ``raise`` deleted, a call replaced by its argument …). The module is copied into a
@@ -20,8 +21,10 @@ f-string messages (their wording is asserted by the bad-input tests), and any li
 ``# pragma: no mutate``.
 
 To point it at another module, add it to MODULE_TESTS below (module → its test files), or pass
-``--tests``. Only the standard library, pytest (and Hypothesis, when the tests use it) are needed:
-nothing is installed.
+``--tests`` (after the module). Only the standard library, pytest (and Hypothesis, when the tests
+use it) are needed: nothing is installed, so nothing is added to requirements.lock. A small AST
+mutator was chosen over a mutation tool such as mutmut for that reason and because it is
+deterministic and needs no change to the package layout.
 """
 
 from __future__ import annotations
