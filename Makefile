@@ -39,3 +39,11 @@ data: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# Maintainer's command, not part of make test or CI: mutation testing, one module at a time
+# (scripts/mutation.py; survivors explained in tests/mutation_equivalents.md). Needs nothing beyond
+# the test extras. Choose modules with MUTATE=..., e.g. make mutation MUTATE=helpers/text.py
+MUTATE ?= helpers/attention.py helpers/text.py
+.PHONY: mutation
+mutation: $(STAMP)
+	$(PY) scripts/mutation.py $(MUTATE)

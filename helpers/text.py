@@ -276,10 +276,10 @@ def readable_matrix(rules: dict, features=None, d_out=None) -> np.ndarray:
     W : ndarray, shape (d, d_out)
         So that ``X @ W`` maps (n, d) -> (n, d_out).
     """
-    features = list(features or load_vocabulary().features)
+    features = list(load_vocabulary().features if features is None else features)
     out_names = features if d_out is None else d_out
     if isinstance(out_names, int):
-        out_names = list(range(out_names))
+        out_names = range(out_names)
     out_names = list(out_names)
     W = np.zeros((len(features), len(out_names)))
     for (src, dst), value in rules.items():

@@ -146,6 +146,39 @@ def test_softmax_stays_finite_for_huge_scores():
     np.testing.assert_allclose(y, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3]], atol=1e-15)
 
 
+def test_attention_stays_finite_for_huge_scores():
+    """Rows with scores near +7000 and near -7000: exp would overflow or underflow without the shift."""
+    Q = np.array([[100.0, 0.0], [-100.0, 0.0]])
+    K = np.array([[100.0, 0.0], [99.0, 0.0], [0.0, 1.0]])
+    V = np.array([[1.0], [2.0], [3.0]])
+    out, w = scaled_dot_product_attention(Q, K, V, scale=1.0)
+    assert np.all(np.isfinite(w)) and np.all(np.isfinite(out))
+    # row 0: scores 10000, 9900, 0 -> e^-100 left for key 1; row 1: -10000, -9900, 0 -> all on key 2
+    np.testing.assert_allclose(w, [[1.0, np.exp(-100.0), 0.0], [0.0, 0.0, 1.0]], rtol=1e-12, atol=0)
+    assert w.shape == (2, 3)
+    np.testing.assert_allclose(out, [[1.0], [3.0]], rtol=1e-12, atol=0)
+    assert out.shape == (2, 1)
+    # a gap of 1 at a height of 1e4: the same weights as at height 0
+    _, w_high = scaled_dot_product_attention([[1.0]], [[1e4], [1e4 - 1]], [[0.0], [1.0]], scale=1.0)
+    np.testing.assert_allclose(w_high, softmax([[1.0, 0.0]]), rtol=1e-12)
+
+
+def test_attention_scores_is_q_times_k_transposed_times_scale():
+    Q = [[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]  # (3, 2), a list: converted like an array
+    K = [[1.0, 0.0], [3.0, 4.0]]  # (2, 2)
+    s = attention_scores(Q, K)
+    assert s.shape == (3, 2)
+    np.testing.assert_allclose(s, np.array([[1.0, 3.0], [0.0, 8.0], [1.0, 7.0]]) / np.sqrt(2), rtol=1e-15)
+    np.testing.assert_allclose(attention_scores(Q, K, scale=0.5), [[0.5, 1.5], [0.0, 4.0], [0.5, 3.5]])
+    rng = np.random.default_rng(4)
+    Qb, Kb = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5))
+    sb = attention_scores(Qb, Kb)
+    assert sb.shape == (2, 3, 4, 6)
+    np.testing.assert_allclose(sb[1, 2], Qb[1, 2] @ Kb[1, 2].T / np.sqrt(5), rtol=1e-12)
+    _, w = scaled_dot_product_attention(Qb, Kb, rng.normal(size=(2, 3, 6, 1)))
+    np.testing.assert_allclose(w, softmax(sb), rtol=1e-12)
+
+
 def test_softmax_temperature_and_axis():
     x = np.array([[1.0, 2.0], [3.0, 5.0]])
     np.testing.assert_allclose(softmax(x, temperature=2.0), softmax(x / 2.0))
@@ -155,6 +188,36 @@ def test_softmax_temperature_and_axis():
     assert p[0] == pytest.approx(0.99955, abs=1e-5)
     p8 = softmax(np.array([8.2, 0.5]) / 8)
     assert p8[0] == pytest.approx(0.7236, abs=1e-4)  # about 0.72 / 0.28
+
+
+def test_mask_may_be_a_list_and_may_leave_a_key_unused():
+    """A column that is all False is fine (nobody looks at that key); only an empty row is an error."""
+    Q = K = np.array([[1.0, 0.0], [0.0, 1.0]])
+    V = np.array([[1.0], [5.0]])
+    out, w = scaled_dot_product_attention(Q, K, V, mask=[[True, False], [True, False]])
+    np.testing.assert_array_equal(w, [[1.0, 0.0], [1.0, 0.0]])
+    np.testing.assert_array_equal(out, [[1.0], [1.0]])
+    assert w.shape == (2, 2) and out.shape == (2, 1)
+
+
+def test_causal_mask_of_one_and_bad_n():
+    np.testing.assert_array_equal(causal_mask(1), np.array([[True]]), strict=True)
+    for bad in (0, -2, 2.0, True, "3"):
+        with pytest.raises(ValueError, match="n 应是正整数"):
+            causal_mask(bad)
+
+
+def test_padding_mask_edges_and_bad_lengths():
+    p = padding_mask(np.array([1, 3]), 3)  # length 1 and length n are both allowed
+    np.testing.assert_array_equal(p, [[[True, False, False]], [[True, True, True]]], strict=False)
+    assert p.shape == (2, 1, 3) and p.dtype == bool
+    with pytest.raises(ValueError, match="lengths 应是一维整数数组"):
+        padding_mask([2.0, 3.0], 3)
+    with pytest.raises(ValueError, match="lengths 应是一维整数数组"):
+        padding_mask([[2, 3]], 3)
+    for bad in ([0, 3], [4], [2, 5]):
+        with pytest.raises(ValueError, match="lengths 中每个长度都应在 1 到 n=3 之间"):
+            padding_mask(bad, 3)
 
 
 def test_causal_and_padding_masks():
@@ -179,7 +242,21 @@ def test_split_merge_heads_roundtrip_and_layout():
     s = split_heads(x, 3)
     assert s.shape == (2, 3, 5, 4)
     np.testing.assert_array_equal(s[1, 2, 4], x[1, 4, 8:12])  # head 2 = columns 8..11
-    np.testing.assert_array_equal(merge_heads(s), x)
+    np.testing.assert_array_equal(merge_heads(s), x, strict=True)
+    # one sentence (n, d) -> (h, n, d_h) -> back; lists are accepted like arrays
+    x2 = [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]
+    s2 = split_heads(x2, 2)
+    np.testing.assert_array_equal(s2, [[[0.0, 1.0], [4.0, 5.0]], [[2.0, 3.0], [6.0, 7.0]]], strict=False)
+    assert s2.shape == (2, 2, 2)
+    np.testing.assert_array_equal(merge_heads(s2.tolist()), np.array(x2), strict=True)
+
+
+def test_split_heads_returns_a_copy():
+    """Writing into the heads must not write into the caller's x."""
+    x = np.arange(8.0).reshape(2, 4)
+    s = split_heads(x, 2)
+    s[...] = -1.0
+    np.testing.assert_array_equal(x, np.arange(8.0).reshape(2, 4))
 
 
 # ---------------------------------------------------------------- bad input
@@ -200,6 +277,15 @@ def test_split_merge_heads_roundtrip_and_layout():
         (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.ones((2, 1)), scale=0), ["scale", "0"]),
         (dict(Q=[[1, 2], [3]], K=np.ones((2, 2)), V=np.ones((2, 1))), ["Q"]),
         (dict(Q=np.ones((2, 2, 2)), K=np.ones((3, 2, 2)), V=np.ones((3, 2, 1))), ["广播", "(2, 2, 2)", "(3, 2, 2)"]),
+        (dict(Q=np.ones((2, 2, 2)), K=np.ones((2, 2, 2)), V=np.ones((3, 2, 1))), ["Q 和 V 的前导维度", "(3, 2, 1)"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.array([[1.0], [np.nan]])), ["V", "NaN", "(1, 0)"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.ones(2)), ["V", "(..., n_k, d_v)", "(2,)"]),
+        (dict(Q=np.ones((2, 0)), K=np.ones((3, 0)), V=np.ones((3, 1))), ["d_k 和 n_k 不能为 0", "(2, 0)"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((0, 2)), V=np.ones((0, 1))), ["d_k 和 n_k 不能为 0", "(0, 2)"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.ones((2, 1)), mask=[[True, True], [False, False]]),
+         ["第 1 行（下标 (1,)）"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.ones((2, 1)), scale=float("nan")), ["scale", "nan"]),
+        (dict(Q=np.ones((2, 2)), K=np.ones((2, 2)), V=np.ones((2, 1)), scale="big"), ["scale 应是正数", "'big'"]),
     ],
 )
 def test_bad_input_names_argument_and_shapes(kwargs, words):
@@ -218,8 +304,38 @@ def test_softmax_rejects_bad_temperature(t):
 def test_softmax_rejects_nan_and_bad_axis():
     with pytest.raises(ValueError, match="NaN"):
         softmax([1.0, np.nan])
-    with pytest.raises(ValueError, match="axis"):
-        softmax([1.0, 2.0], axis=3)
+    # Match the project's own words: numpy's AxisError also says "axis".
+    for axis in (1, 3, -2):  # one past the end, far past, one before the start
+        with pytest.raises(ValueError, match=f"axis={axis} 超出范围：x 只有 1 维"):
+            softmax([1.0, 2.0], axis=axis)
+    x = np.array([[1.0, 2.0, 4.0], [0.0, 0.0, 3.0]])
+    np.testing.assert_array_equal(softmax(x, axis=-2), softmax(x, axis=0), strict=True)  # -ndim is allowed
+    np.testing.assert_allclose(softmax(x, axis=-2).sum(axis=0), [1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("x, words", [
+    (["a", "b"], ["x", "数值", "<U1"]),
+    (np.array([1.0, None]), ["x", "数值", "object"]),
+    (np.array([1 + 2j, 3.0]), ["x", "复数", "complex128"]),
+])
+def test_softmax_rejects_non_numbers_in_its_own_words(x, words):
+    with pytest.raises(ValueError) as info:
+        softmax(x)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+def test_integer_and_boolean_inputs_count_as_numbers():
+    """ints and bools become float64 (a bool matrix product would be a logical OR, not a sum)."""
+    np.testing.assert_array_equal(softmax([1, 2, 3]), softmax([1.0, 2.0, 3.0]), strict=True)
+    Q = np.array([[True, True]])
+    K = np.array([[True, True], [True, False]])
+    s = attention_scores(Q, K)
+    assert s.dtype == np.float64
+    np.testing.assert_allclose(s, [[2 / np.sqrt(2), 1 / np.sqrt(2)]], rtol=1e-15)
+    out, w = scaled_dot_product_attention(Q, K, np.array([[1, 0], [0, 1]]))
+    np.testing.assert_allclose(w, softmax(s), rtol=1e-15)
+    assert out.dtype == np.float64
 
 
 @pytest.mark.parametrize("call, words", [
@@ -228,6 +344,10 @@ def test_softmax_rejects_nan_and_bad_axis():
     (lambda: merge_heads(np.ones((2, 10))), ["(..., h, n, d_h)", "(2, 10)"]),
     (lambda: causal_mask(0), ["n"]),
     (lambda: padding_mask([0, 3], 3), ["lengths"]),
+    (lambda: split_heads(np.ones((2, 10)), 2.0), ["h（头数）应是正整数", "2.0"]),
+    (lambda: split_heads(np.ones((2, 10)), True), ["h（头数）应是正整数", "True"]),
+    (lambda: split_heads([[1.0, np.nan]], 1), ["x", "NaN"]),
+    (lambda: merge_heads([[[np.inf]]]), ["x", "inf"]),
 ])
 def test_helper_bad_input(call, words):
     with pytest.raises(ValueError) as info:
