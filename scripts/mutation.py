@@ -3,7 +3,7 @@
     python scripts/mutation.py helpers/attention.py helpers/text.py     (or: make mutation)
     python scripts/mutation.py helpers/attention.py --list               (show the mutants, run nothing)
     python scripts/mutation.py helpers/attention.py --only "softmax |"   (re-run some mutants)
-    python scripts/mutation.py helpers/exercises/_core.py --tests tests/test_exercises.py
+    python scripts/mutation.py helpers/exercises/_core.py --tests tests/test_exercises_core.py
 
 Each mutant is one small change to the module's syntax tree (an operator swapped, a number
 changed, a ``raise`` deleted, a call replaced by its argument …). The module is copied into a
@@ -52,8 +52,8 @@ MODULE_TESTS = {
     "helpers/attention.py": ["tests/test_attention.py"],
     "helpers/text.py": ["tests/test_text.py"],
     # For the lead, once these modules land (adjust the test files to the ones that cover them):
-    "helpers/exercises/_core.py": ["tests/test_exercises.py"],
-    "helpers/pretrained/model.py": ["tests/test_pretrained.py"],
+    "helpers/exercises/_core.py": ["tests/test_exercises_core.py"],
+    "helpers/pretrained/model.py": ["tests/test_pretrained_model.py"],
 }
 DEFAULT_MODULES = ["helpers/attention.py", "helpers/text.py"]
 
