@@ -96,6 +96,15 @@ class CorefResult:
         i = len(self.tokens) - 1 - self.tokens[::-1].index(word)
         return (self.weights1 if layer == 1 else self.weights2)[i]
 
+    def layer_row(self, layer: int, word: str = "it") -> np.ndarray:
+        """The attention row of `word` in layer 0 (reads the adjective) or layer 1 (finds the referent).
+
+        0-based, as everywhere in the course; ``row(1)`` and ``row(2)`` are the same rows.
+        """
+        if layer not in (0, 1):
+            raise ValueError(f"layer 应是 0 或 1（两层模型，从 0 数起），收到 {layer!r}。 (layer must be 0 or 1.)")
+        return self.row(layer + 1, word)
+
     def referent(self, word: str = "it") -> str:
         """The token `word` attends to most in layer 2."""
         return self.tokens[int(np.argmax(self.row(2, word)))]

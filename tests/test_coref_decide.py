@@ -54,3 +54,11 @@ def test_dog_and_cat_tie_in_the_toy_model():
 def test_bad_input_names_the_argument(weights, labels, margin, word):
     with pytest.raises(ValueError, match=word):
         decide(weights, labels, margin=margin)
+
+
+def test_layer_row_is_zero_based():
+    r = resolve(TEMPLATE.format("tired"))
+    np.testing.assert_array_equal(r.layer_row(0), r.row(1))
+    np.testing.assert_array_equal(r.layer_row(1), r.row(2))
+    with pytest.raises(ValueError, match="layer"):
+        r.layer_row(2)
