@@ -46,7 +46,10 @@ def head_mask_for(layers: int, heads: int, *, off=(), only=None) -> np.ndarray:
 
 
 def _forward_masked(model, text: str, head_mask: np.ndarray):
-    """The forward pass of helpers.pretrained.MiniLM with each head's output scaled by head_mask[l, j]."""
+    """The forward pass of helpers.pretrained.MiniLM with each head's output scaled by head_mask[l, j].
+
+    A stand-in for ``model.run(text, head_mask)`` until that method is merged; delete it then.
+    """
     from ..pretrained import Forward, _linear, gelu, layer_norm
 
     tokens, ids = model.tokenize(text)
