@@ -20,6 +20,8 @@ from ._base import _Widget
 
 __all__ = ["score_spread", "ScalingExplorer", "TemperatureExplorer"]
 
+_UNSCALED = "#CC79A7"  # unscaled weights and statistics; scaled ones are blue; score bars green (orange = negative)
+
 
 def _softmax_gradient_norm(p: np.ndarray) -> np.ndarray:
     """Frobenius norm of the softmax Jacobian p_i(δ_ij − p_j), one per row of p (T, n_k) -> (T,)."""
@@ -94,7 +96,7 @@ def _stats_html(d_k: int, stats: dict) -> str:
              f'<th style="{head}">不缩放 q·k</th><th style="{head}">缩放 q·k/√d_k</th></tr>']
     for label, a, b, fmt in rows:
         parts.append(f'<tr><td style="{head};font-weight:400">{label}</td>'
-                     f'<td style="{cell};color:#D55E00">{fmt.format(stats[a])}</td>'
+                     f'<td style="{cell};color:{_UNSCALED}">{fmt.format(stats[a])}</td>'
                      f'<td style="{cell};color:#0072B2">{fmt.format(stats[b])}</td></tr>')
     parts.append("</table>")
     return "".join(parts)
@@ -138,11 +140,11 @@ class ScalingExplorer(_Widget):
         self.stats_view.value = _stats_html(d_k, stats)
         self.example_view.value = (
             '<div style="display:flex;flex-wrap:wrap;gap:18px">'
-            + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#D55E00",
-                                        title="一个查询的分数 q·k（不缩放）")
-            + views.bars_html(stats["example_raw_weights"], keys, fmt="{:.3f}", color="#D55E00",
+            + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
+                                        title="一个查询的分数 q·k（不缩放；橙色 = 负数）")
+            + views.bars_html(stats["example_raw_weights"], keys, fmt="{:.3f}", color=_UNSCALED,
                               title="softmax(q·k)") + "</div>"
-            + "<div>" + views.bars_html(stats["example_scaled"], keys, vmax=None, fmt="{:+.2f}", color="#0072B2",
+            + "<div>" + views.bars_html(stats["example_scaled"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="同一个查询 q·k / √d_k（缩放）")
             + views.bars_html(stats["example_scaled_weights"], keys, fmt="{:.3f}", color="#0072B2",
                               title="softmax(q·k / √d_k)") + "</div></div>")
