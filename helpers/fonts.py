@@ -8,14 +8,16 @@ Noto Sans CJK SC under the SIL OFL 1.1, built by ``scripts/build_font.py`` — a
 module registers it with matplotlib as a *fallback after DejaVu Sans*: Latin letters,
 digits and maths come from DejaVu Sans, Chinese characters from the bundled font.
 
-Nothing here changes global ``matplotlib.rcParams``. Plot code uses one of::
+Nothing here changes global ``matplotlib.rcParams``. Notebooks never call this module: their
+figures come from ``helpers.plots`` (``subplots`` makes a figure that applies the font each time
+it is drawn). Plot code uses one of::
 
     with cjk_rc():          # rc_context({"font.family": font_family_list()})
         fig, ax = plt.subplots(); ...; fig.savefig(...)
 
     ax.set_title("注意力权重", fontfamily=font_family_list())   # per text
 
-    apply_cjk_font(fig)     # after building a figure that Jupyter will draw later
+    apply_cjk_font(fig)     # what helpers.plots does for a figure that Jupyter draws later
 
 The family list must be given as ``font.family`` (or ``fontfamily=``): matplotlib's
 glyph-by-glyph fallback walks that list only. ``font.family: sans-serif`` with the list

@@ -1,7 +1,7 @@
 """Multi-head attention in plain numpy: h heads side by side, concatenated, then W_O.
 
 Introduced in notebook 05. Built on ``helpers.attention`` (scaled dot-product attention,
-``split_heads``, ``merge_heads``); imports numpy only. Every function is pure.
+``split_heads``, ``merge_heads``) and numpy; arguments are checked by ``helpers._checks``. Every function is pure.
 
 Shape legend (the same symbols as notebook 05):
     n    number of words (queries = keys = values: self-attention)
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_array, check_int
 from .attention import merge_heads, scaled_dot_product_attention, split_heads
 
 __all__ = [
@@ -33,21 +34,11 @@ __all__ = [
 
 def _matrix(W, name: str) -> np.ndarray:
     """W as a finite 2-D float array, or a ValueError naming it."""
-    try:
-        a = np.asarray(W, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} 应是数值矩阵（2 维数组），收到 {type(W).__name__}。") from None
-    if a.ndim != 2:
-        raise ValueError(f"{name} 应是 2 维矩阵，收到形状 {a.shape}。")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} 含有 NaN 或 inf（形状 {a.shape}）。")
-    return a
+    return check_array(W, name, (2,))
 
 
 def _check_h(h) -> int:
-    if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
-        raise ValueError(f"h（头数 number of heads）应是正整数，收到 {h!r}。")
-    return int(h)
+    return check_int(h, "h（头数 number of heads）", 1)
 
 
 def _check_shapes(X, W_Q, W_K, W_V, W_O, h):
@@ -104,8 +95,8 @@ def multi_head_attention(X, W_Q, W_K, W_V, W_O, h: int, mask=None):
     Q = split_heads(X @ W_Q, h)  # (..., n, d) @ (d, h*d_k) -> (..., n, h*d_k) -> (..., h, n, d_k)
     K = split_heads(X @ W_K, h)  # (..., h, n, d_k)
     V = split_heads(X @ W_V, h)  # (..., h, n, d_v)
-    heads, weights = scaled_dot_product_attention(Q, K, V, mask=mask)  # (..., h, n, d_v), (..., h, n, n)
-    concat = merge_heads(heads)  # (..., h, n, d_v) -> (..., n, h*d_v)
+    head_outputs, weights = scaled_dot_product_attention(Q, K, V, mask=mask)  # (..., h, n, d_v), (..., h, n, n)
+    concat = merge_heads(head_outputs)  # (..., h, n, d_v) -> (..., n, h*d_v)
     return concat @ W_O, weights  # (..., n, h*d_v) @ (h*d_v, d_o) -> (..., n, d_o)
 
 
@@ -133,14 +124,14 @@ def heads_one_by_one(X, W_Q, W_K, W_V, W_O, h: int, mask=None):
     return concat @ W_O, np.stack(weights, axis=-3)  # (..., n, d_o), (..., h, n, n)
 
 
-def stack_heads(heads):
+def stack_heads(head_projections):
     """Put hand-built heads side by side: [(W_Q_i, W_K_i, W_V_i), …] -> (W_Q, W_K, W_V).
 
     Introduced in notebook 05.
 
     Parameters
     ----------
-    heads : sequence of h triples
+    head_projections : sequence of h triples
         Each W_Q_i, W_K_i has shape (d, d_k) and W_V_i (d, d_v), the same for every head.
 
     Returns
@@ -148,15 +139,16 @@ def stack_heads(heads):
     W_Q, W_K : ndarray, shape (d, h * d_k)
     W_V : ndarray, shape (d, h * d_v)
     """
-    heads = list(heads)
-    if not heads:
-        raise ValueError("heads 是空的：至少需要一个头 (W_Q_i, W_K_i, W_V_i)。")
-    for i, triple in enumerate(heads):
+    triples = list(head_projections)
+    if not triples:
+        raise ValueError("head_projections 是空的：至少需要一个头 (W_Q_i, W_K_i, W_V_i)。"
+                         " (head_projections is empty: give at least one triple.)")
+    for i, triple in enumerate(triples):
         if len(triple) != 3:
             raise ValueError(f"第 {i} 个头应是三个矩阵 (W_Q_i, W_K_i, W_V_i)，收到 {len(triple)} 个。")
     stacked = []
     for j, name in enumerate(("W_Q", "W_K", "W_V")):
-        mats = [_matrix(t[j], f"{name}_{i}") for i, t in enumerate(heads)]
+        mats = [_matrix(t[j], f"{name}_{i}") for i, t in enumerate(triples)]
         if len({m.shape for m in mats}) != 1:
             raise ValueError(f"每个头的 {name}_i 形状应相同，收到 {[m.shape for m in mats]}。")
         stacked.append(np.concatenate(mats, axis=1))  # h × (d, d_k) -> (d, h*d_k)
@@ -193,8 +185,7 @@ def init_multi_head(d: int, h: int, d_k: int, d_v: int | None = None, d_o: int |
     d_v = d_k if d_v is None else d_v
     d_o = d if d_o is None else d_o
     for name, v in (("d", d), ("d_k", d_k), ("d_v", d_v), ("d_o", d_o)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} 应是正整数，收到 {v!r}。")
+        check_int(v, name, 1)
     s = 1 / np.sqrt(d) if std is None else float(std)
     if not np.isfinite(s) or s <= 0:
         raise ValueError(f"std 应是大于 0 的有限数，收到 {std!r}。")

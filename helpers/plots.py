@@ -1,8 +1,10 @@
 """Static matplotlib figures of attention weights, with Chinese labels that render anywhere.
 
-Introduced in notebook 01 (heatmap), 02 (bars of one query) and 05 (lines view).
-Every function takes an optional ``ax``, returns ``(fig, ax)`` and never changes global
-rcParams: the bundled CJK font is set on each text of the figure it draws.
+Introduced in notebook 01 (heatmap), 02 (bars of one query), 05 (lines view) and 06 (measured vs
+formula). Every function takes an optional ``ax``, returns ``(fig, ax)`` and never changes global
+rcParams. Figures made with `subplots` get the bundled CJK font on every text when they are drawn,
+so a notebook never calls anything for Chinese to show; the other functions set it on the
+figure they draw into.
 
 Shape legend:
     n_q  number of queries (rows), n_k number of keys (columns), h number of heads
@@ -12,60 +14,54 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
+from . import palette
+from ._checks import check_array, check_labels
 from .fonts import apply_cjk_font, register_font
+from .views import lines_layout
 
-__all__ = ["attention_heatmap", "query_bars", "attention_lines", "attention_grid", "HEAD_COLORS"]
+__all__ = ["attention_heatmap", "query_bars", "attention_lines", "attention_grid", "measured_vs_formula",
+           "subplots", "CourseFigure", "HEAD_COLORS"]
 
 register_font()  # once, on import of the plotting module
 
-# Okabe–Ito: distinguishable for the common forms of colour blindness.
-HEAD_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+HEAD_COLORS = palette.HEAD_COLORS  # kept here for older imports; defined in helpers.palette
+
+
+class CourseFigure(Figure):
+    """A matplotlib Figure that sets the bundled CJK font on all its texts each time it is drawn."""
+
+    def draw(self, renderer):
+        apply_cjk_font(self)
+        return super().draw(renderer)
+
+    def __repr__(self):  # notebooks show "<Figure size …>" as for any figure
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)
+
+
+def subplots(*args, **kwargs):
+    """``plt.subplots`` with ``layout="constrained"`` whose figure shows Chinese (a `CourseFigure`).
+
+    Introduced in notebook 02. Takes the same arguments as ``matplotlib.pyplot.subplots``.
+    """
+    kwargs.setdefault("layout", "constrained")
+    return plt.subplots(*args, FigureClass=CourseFigure, **kwargs)
 
 
 def _new_axes(ax, figsize):
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    else:
-        fig = ax.figure
-    return fig, ax
+    return subplots(figsize=figsize) if ax is None else (ax.figure, ax)
 
 
-def _as_weights(weights, ndim: tuple[int, ...], name: str = "weights") -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
-    if w.ndim not in ndim:
-        want = " 或 ".join(f"{k} 维" for k in ndim)
-        raise ValueError(f"{name} 应是 {want} 数组，收到形状 {w.shape}。")
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"{name} 含有 NaN 或 inf（形状 {w.shape}）。")
-    return w
+def _finish(fig):
+    """The font for a figure the reader made without `subplots`."""
+    if not isinstance(fig, CourseFigure):
+        apply_cjk_font(fig)
 
 
-def _check_labels(labels, size: int, name: str, axis_name: str) -> list[str]:
-    labels = [str(x) for x in labels]
-    if len(labels) != size:
-        raise ValueError(
-            f"{name} 有 {len(labels)} 个标签，但权重的{axis_name}有 {size} 个。请让两者一一对应。"
-        )
-    return labels
-
-
-def attention_heatmap(
-    weights,
-    row_labels,
-    col_labels,
-    ax=None,
-    *,
-    title: str | None = None,
-    cmap: str = "viridis",
-    annotate: bool = True,
-    vmin: float | None = 0.0,
-    vmax: float | None = 1.0,
-    colorbar: bool = True,
-    xlabel: str = "键 Key",
-    ylabel: str = "查询 Query",
-    fmt: str = "{:.2f}",
-):
+def attention_heatmap(weights, row_labels, col_labels, ax=None, *, title: str | None = None, cmap: str = "viridis",
+                      annotate: bool = True, vmin: float | None = 0.0, vmax: float | None = 1.0, colorbar: bool = True,
+                      xlabel: str = "键 Key", ylabel: str = "查询 Query", fmt: str = "{:.2f}"):
     """Heatmap of an attention matrix with the value printed in every cell.
 
     Introduced in notebook 01.
@@ -85,9 +81,9 @@ def attention_heatmap(
     -------
     (fig, ax)
     """
-    w = _as_weights(weights, (2,))
-    rows = _check_labels(row_labels, w.shape[0], "row_labels", "行数 n_q")
-    cols = _check_labels(col_labels, w.shape[1], "col_labels", "列数 n_k")
+    w = check_array(weights, "weights", (2,))
+    rows = check_labels(row_labels, w.shape[0], "row_labels", "行数 n_q")
+    cols = check_labels(col_labels, w.shape[1], "col_labels", "列数 n_k")
     n_q, n_k = w.shape
     fig, ax = _new_axes(ax, (1.2 + 0.62 * n_k + (1.0 if colorbar else 0), 0.9 + 0.5 * n_q))
     im = ax.imshow(w, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
@@ -108,11 +104,11 @@ def attention_heatmap(
                         color="black" if w[i, j] > mid else "white")
     if colorbar:
         fig.colorbar(im, ax=ax, shrink=0.85, label="权重 weight" if vmax == 1.0 else None)
-    apply_cjk_font(fig)
+    _finish(fig)
     return fig, ax
 
 
-def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color: str = "#0072B2"):
+def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color: str = palette.WEIGHT_COLOR):
     """Bar chart of one query's weights over the keys, values written above the bars.
 
     Introduced in notebook 02.
@@ -128,8 +124,8 @@ def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color:
     -------
     (fig, ax)
     """
-    w = _as_weights(weights_row, (1,), "weights_row")
-    labels = _check_labels(labels, w.shape[0], "labels", "长度 n_k")
+    w = check_array(weights_row, "weights_row", (1,))
+    labels = check_labels(labels, w.shape[0], "labels", "长度 n_k")
     fig, ax = _new_axes(ax, (1.5 + 0.6 * len(w), 2.8))
     x = np.arange(len(w))
     ax.bar(x, w, color=color)
@@ -141,7 +137,7 @@ def query_bars(weights_row, labels, query: str | None = None, ax=None, *, color:
     if query is not None:
         ax.set_title(f"“{query}”的注意力权重 weights")
     ax.spines[["top", "right"]].set_visible(False)
-    apply_cjk_font(fig)
+    _finish(fig)
     return fig, ax
 
 
@@ -169,12 +165,12 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
     -------
     (fig, ax)
     """
-    w = _as_weights(weights, (2, 3))
+    w = check_array(weights, "weights", (2, 3))
     if w.ndim == 2:
         w = w[None]  # (n_q, n_k) -> (1, n_q, n_k)
     h, n_q, n_k = w.shape
-    left = _check_labels(left_labels, n_q, "left_labels", "行数 n_q")
-    right = _check_labels(left if right_labels is None else right_labels, n_k, "right_labels", "列数 n_k")
+    left = check_labels(left_labels, n_q, "left_labels", "行数 n_q")
+    right = check_labels(left if right_labels is None else right_labels, n_k, "right_labels", "列数 n_k")
     if colors is None:
         colors = HEAD_COLORS if h <= len(HEAD_COLORS) else list(plt.get_cmap("tab20").colors)
     if len(colors) < h:
@@ -184,24 +180,16 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
         raise ValueError(f"head_names 有 {len(names)} 个名字，但有 {h} 个头。")
     n = max(n_q, n_k)
     fig, ax = _new_axes(ax, (4.2, 0.9 + 0.42 * n))
-    y_left = np.arange(n_q)
-    y_right = np.arange(n_k)
     x0, x1 = 0.0, 1.0
-    offsets = (np.arange(h) - (h - 1) / 2) * min(0.15, 0.6 / h)  # heads side by side, at most ±0.3 apart
+    for k, y_i, y_j, a in lines_layout(w, min_weight):  # the same geometry as views.lines_svg
+        ax.plot([x0, x1], [y_i, y_j], color=colors[k], alpha=min(1.0, a), linewidth=1.0 + 2.5 * a,
+                solid_capstyle="round")
     for k in range(h):
-        for i in range(n_q):
-            for j in range(n_k):
-                a = float(w[k, i, j])
-                if a < min_weight:
-                    continue
-                ax.plot([x0, x1], [y_left[i] + offsets[k], y_right[j] + offsets[k]],
-                        color=colors[k], alpha=min(1.0, a), linewidth=1.0 + 2.5 * a,
-                        solid_capstyle="round")
         ax.plot([], [], color=colors[k], linewidth=3, label=names[k])
     for i, lab in enumerate(left):
-        ax.text(x0 - 0.04, y_left[i], lab, ha="right", va="center", fontsize=11)
+        ax.text(x0 - 0.04, i, lab, ha="right", va="center", fontsize=11)
     for j, lab in enumerate(right):
-        ax.text(x1 + 0.04, y_right[j], lab, ha="left", va="center", fontsize=11)
+        ax.text(x1 + 0.04, j, lab, ha="left", va="center", fontsize=11)
     ax.set_xlim(-0.45, 1.45)
     ax.set_ylim(n - 0.5, -1.4)
     ax.axis("off")
@@ -211,7 +199,7 @@ def attention_lines(weights, left_labels, right_labels=None, ax=None, *, head_na
         ax.set_title(title, fontsize=10)
     if h > 1:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(h, 4), frameon=False, fontsize=8)
-    apply_cjk_font(fig)
+    _finish(fig)
     return fig, ax
 
 
@@ -233,9 +221,9 @@ def attention_grid(weights, labels, *, layer_names=None, head_names=None, ax=Non
     -------
     (fig, ax)
     """
-    w = _as_weights(weights, (4,))
+    w = check_array(weights, "weights", (4,))
     L, h, n_q, n_k = w.shape
-    _check_labels(labels, n_k, "labels", "最后一维 n")
+    check_labels(labels, n_k, "labels", "最后一维 n")
     gap = max(1, n_k // 6)
     mosaic = np.full((L * (n_q + gap) - gap, h * (n_k + gap) - gap), np.nan)  # NaN = white gap
     for i in range(L):
@@ -256,5 +244,54 @@ def attention_grid(weights, labels, *, layer_names=None, head_names=None, ax=Non
         side.set_visible(False)
     if title:
         ax.set_title(title, fontsize=10, pad=16)
-    apply_cjk_font(fig)
+    _finish(fig)
+    return fig, ax
+
+
+def measured_vs_formula(x, measured, formula=None, *, x_fine=None, ax=None, title: str | None = None,
+                        xlabel: str = "句长 n", ylabel: str | None = None, styles=None, base: int = 2,
+                        legend: bool = True):
+    """Measured points against the formula's lines on log–log axes, one colour per series.
+
+    Introduced in notebook 06 (layers) and used again for notebook 03's variance.
+
+    Parameters
+    ----------
+    x : sequence of numbers, length m
+        Where the points were measured; also the tick labels.
+    measured : dict name -> sequence of length m
+    formula : dict name -> sequence, optional
+        The formula's values at `x_fine` (or at `x`), drawn as thin lines under the points.
+    styles : dict name -> dict, optional
+        ``color``, ``marker``, ``label`` and other ``ax.plot`` keywords; by default the layer
+        kinds' colours, markers and labels from `helpers.palette`.
+    base : int
+        Logarithm base of the x axis (2: ticks at 4, 8, 16 …).
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    fig, ax = _new_axes(ax, (5.2, 4))
+    x = list(x)
+    x_fine = x if x_fine is None else x_fine
+    for name, values in measured.items():
+        style = dict(styles[name]) if styles else {"color": palette.KIND_COLORS[name], "marker": palette.KIND_MARKERS[name],
+                                                  "label": palette.KIND_LABELS[name], **palette.KIND_MARKER_STYLE[name]}
+        if formula is not None and name in formula:
+            ax.plot(x_fine, formula[name], color=style["color"], lw=1.2, alpha=0.6)
+        marker = style.pop("marker")
+        ax.plot(x, values, marker, **style)
+    ax.set_xscale("log", base=base)
+    ax.set_yscale("log")
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=11)
+    ax.grid(alpha=0.3, which="major")
+    if legend:
+        ax.legend()
+    _finish(fig)
     return fig, ax

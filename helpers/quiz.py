@@ -1,4 +1,4 @@
-"""The final quiz of notebook 08: questions over the whole course, checked automatically.
+"""The final quiz of notebook 08 (one question or more per lesson 01–07): questions over the whole course, checked automatically.
 
 Introduced in notebook 08. Multiple-choice questions take a letter ("B"); computation
 questions take a number, and their answer is computed here by the course's own functions,
@@ -15,6 +15,7 @@ import numpy as np
 
 from .attention import causal_mask, softmax
 from .exercises import CheckResult
+from .widgets._base import _Widget
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Question:
     def check(self, answer) -> CheckResult:
         """Compare the reader's answer with the right one; explain either way."""
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            return CheckResult(False, "还没有作答：把 None 换成你的答案。")
+            return CheckResult(False, "还没有作答：把 None 换成你的答案。", "unanswered")
         if self.kind == "choice":
             letter = str(answer).strip().upper()[:1]
             valid = [chr(65 + i) for i in range(len(self.options))]
@@ -92,17 +93,33 @@ def _new_cat_first() -> float:
 
 
 def _visible_positions() -> float:
-    return float(causal_mask(5)[2].sum())  # the 3rd word of 5
+    return float(causal_mask(5)[2].sum())  # word 2 (0-based) of 5
+
+
+def _attention_rounds(n: int) -> float:
+    from .compare import measure_layer
+
+    return float(measure_layer("attention", n, d=8, rng=np.random.default_rng(0)).steps)
+
+
+def _head_width() -> float:
+    from .multihead import init_multi_head
+
+    return float(init_multi_head(512, 8, 512 // 8, rng=np.random.default_rng(0))["W_Q"].shape[1] // 8)
 
 
 QUIZ: tuple[Question, ...] = (
-    Question("在自注意力里，拿来和其他词的 K 做点积的是词自己的哪个向量？", "02",
-             options=("V（信息）", "Q（提问）", "K（标签）", "词向量 X 本身"), answer="B",
-             explanation="Q 是“我在找什么”，K 是“我是什么”，分数 = Q·K。"),
-    Question("Q(猫) = [2, 1, 0]，K(吃) = [3, 2.2, 0]。未缩放的分数 Q(猫)·K(吃) 是多少？", "02",
+    Question("在第 01 课的“猫吃鱼”里，直接拿词向量互相做点积、再 softmax，每个词最关注的是谁？", "01",
+             options=("它自己", "后面一个词", "句子里的动词“吃”", "三个词一样多"), answer="A",
+             explanation="词和自己的点积是长度的平方，通常最大；所以第 02 课要把“找什么”（查询）和“是什么”（键）分开。"),
+    Question("在自注意力里，拿来和其他词的键 K 做点积的是词自己的哪个向量？", "02",
+             options=("值 V（Value，可以理解为“信息”）", "查询 Q（Query，可以理解为“提问”）",
+                      "键 K（Key，可以理解为“标签”）", "词向量 X 本身"), answer="B",
+             explanation="查询 Q 是“我在找什么”，键 K 是“我是什么”，注意力分数 = Q·K。"),
+    Question("Q(猫) = [2, 1, 0]，K(吃) = [3, 2.2, 0]。未缩放的注意力分数 Q(猫)·K(吃) 是多少？", "02",
              answer=_dot(), tolerance=1e-6,
              explanation="点积是对应分量相乘再相加：2×3 + 1×2.2 + 0×0。这正是文章里的 8.2。"),
-    Question("分数 8.2 和 0.5，d_k = 64。按公式 softmax(s/√d_k)，第一个权重是多少？（保留两位小数即可）", "03",
+    Question("分数 8.2 和 0.5，d_k = 64。按公式 softmax(s/√d_k)，第一个注意力权重是多少？（保留两位小数即可）", "03",
              answer=_article_weight(), tolerance=0.006,
              explanation="先除以 √64 = 8，再做 softmax。不缩放会得到约 0.9995。"),
     Question("为什么要除以 √d_k？", "03",
@@ -112,22 +129,24 @@ QUIZ: tuple[Question, ...] = (
     Question("注意力权重矩阵的每一行加起来等于多少？", "03",
              answer=1.0, tolerance=1e-9,
              explanation="softmax 按行归一化：每个查询把 100% 的注意力分给所有键。"),
-    Question("权重 [0.7, 0.3]，V(吃) = [0, 1]，V(鱼) = [1, 0]。新“猫” = 0.7·V(吃) + 0.3·V(鱼) 的第一个分量是多少？", "04",
+    Question("权重 [0.7, 0.3]，V(吃) = [0, 1]，V(鱼) = [1, 0]。新“猫” = 0.7·V(吃) + 0.3·V(鱼) 的第 0 个分量是多少？", "04",
              answer=_new_cat_first(), tolerance=1e-6,
-             explanation="第一个分量：0.7×0 + 0.3×1。"),
-    Question("5 个词的句子用因果遮挡（causal mask），第 3 个词可以关注几个位置（包括它自己）？", "04",
+             explanation="第 0 个分量：0.7×0 + 0.3×1。"),
+    Question("5 个词的句子用因果掩码（causal mask），第 2 个词（从 0 数起）可以关注几个位置（包括它自己）？", "04",
              answer=_visible_positions(), tolerance=0,
-             explanation="因果遮挡下，第 i 个词只能看第 1 到第 i 个词。"),
+             explanation="因果掩码下，第 i 个词只能看第 0 到第 i 个词，一共 i + 1 个。"),
     Question("模型维度 d = 512，分成 h = 8 个头，每个头的 d_k 是多少？", "05",
-             answer=512 / 8, tolerance=0,
+             answer=_head_width(), tolerance=0,
              explanation="每个头用 d / h 维：8 个头拼接回来正好是 512 维。"),
     Question("多头注意力相比单头的主要好处是？", "05",
-             options=("参数更少", "不同的头可以同时关注不同的关系（比如语法和语义）",
+             options=("参数更少", "不同的头可以同时关注不同的关系（比如谁做的、做给谁）",
                       "不再需要 softmax", "可以处理更长的句子"), answer="B",
              explanation="每个头有自己的 W_Q、W_K、W_V，各自学一种“谁找谁”的模式，最后拼接。"),
-    Question("一层 RNN 处理 n 个词需要 n 个顺序步骤。一层自注意力需要几个顺序步骤（与 n 无关）？", "06",
-             answer=1.0, tolerance=0,
-             explanation="自注意力的所有词对可以同时计算（矩阵乘法），顺序步骤是 O(1)。"),
+    Question(f"第 06 课数出：一层自注意力在 n = 4 时有 {_attention_rounds(4):g} 轮必须一轮接一轮的计算。"
+             "n = 256 时有几轮？", "06",
+             answer=_attention_rounds(256), tolerance=0,
+             explanation="轮数不随 n 变（O(1)，常数）：算 Q/K/V、算分数、softmax、加权求和，每一轮里所有位置同时算。"
+                         "RNN 的轮数却等于 n。"),
     Question("自注意力每层的计算量随句子长度 n 怎样增长？", "06",
              options=("O(n)", "O(n·log n)", "O(n²)", "O(1)"), answer="C",
              explanation="每一对词都要算一个分数：n×n 个，这也是长文本时它的代价。"),
@@ -136,6 +155,8 @@ QUIZ: tuple[Question, ...] = (
                       "其他头都没有用", "注意力权重就是模型的解释"), answer="B",
              explanation="注意力权重是证据，不是解释：输出还经过 V、多个头、残差和前馈层。"),
 )
+
+UNANSWERED = "请先选择/填写答案。"
 
 
 def check_answer(number: int, answer) -> CheckResult:
@@ -148,15 +169,18 @@ def check_answer(number: int, answer) -> CheckResult:
 def score(answers: dict) -> CheckResult:
     """Total score for a dict {question number: answer}."""
     right = [k for k in range(1, len(QUIZ) + 1) if QUIZ[k - 1].check(answers.get(k)).passed]
-    wrong = [k for k in range(1, len(QUIZ) + 1) if k not in right]
+    empty = [k for k in range(1, len(QUIZ) + 1) if QUIZ[k - 1].check(answers.get(k)).diagnosis == "unanswered"]
+    wrong = [k for k in range(1, len(QUIZ) + 1) if k not in right and k not in empty]
     message = f"得分：{len(right)} / {len(QUIZ)}。"
+    if empty:
+        message += f" 还没作答的题：{'、'.join(map(str, empty))}。"
     if wrong:
         lessons = sorted({QUIZ[k - 1].lesson for k in wrong})
         message += f" 没答对的题：{'、'.join(map(str, wrong))}；可以回顾第 {'、'.join(lessons)} 课。"
-    return CheckResult(not wrong, message)
+    return CheckResult(not wrong and not empty, message)
 
 
-class QuizWidget:
+class QuizWidget(_Widget):
     """The quiz with buttons: one question at a time, a check button, a running score.
 
     Attributes
@@ -172,7 +196,7 @@ class QuizWidget:
         self.results: dict[int, bool] = {}
         self.question = W.HTML()
         self.choice = W.RadioButtons(options=[], layout=W.Layout(width="auto"))
-        self.number = W.FloatText(description="答案", value=0.0)
+        self.number = W.Text(description="答案", value="", placeholder="填一个数")
         self.check_button = W.Button(description="检查", button_style="primary")
         self.prev_button = W.Button(description="上一题")
         self.next_button = W.Button(description="下一题")
@@ -186,9 +210,6 @@ class QuizWidget:
                               W.HBox([self.prev_button, self.check_button, self.next_button]), self.feedback])
         self.show(0)
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
     def show(self, index: int) -> None:
         """Show question `index` (clamped to the quiz)."""
         self.index = max(0, min(len(QUIZ) - 1, index))
@@ -199,7 +220,7 @@ class QuizWidget:
             self.choice.value = None
             self.answer_box.children = [self.choice]
         else:
-            self.number.value = 0.0
+            self.number.value = ""
             self.answer_box.children = [self.number]
         self.feedback.value = ""
         self._update_progress()
@@ -208,6 +229,10 @@ class QuizWidget:
         """Check the current answer and show the result."""
         q = QUIZ[self.index]
         answer = self.choice.value if q.kind == "choice" else self.number.value
+        if answer is None or not str(answer).strip():  # untouched: say so, and do not count it
+            result = CheckResult(False, UNANSWERED, "unanswered")
+            self.feedback.value = result._repr_html_()
+            return result
         result = q.check(answer)
         self.results[self.index + 1] = result.passed
         self.feedback.value = result._repr_html_()

@@ -15,6 +15,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from .fonts import FONT_FAMILY, FONT_PATH
+from .snapshot import snapshot_html
 
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "jieba", "tokenizers", "safetensors")
 
@@ -50,6 +51,7 @@ class WidgetCheck:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["text/plain"] = NO_WIDGETS  # what a page without a widget manager shows instead
+        data["text/html"] = snapshot_html(self.widget, NO_WIDGETS, shown=self.answer)  # the same, as HTML
         return bundle
 
 

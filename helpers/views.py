@@ -1,12 +1,12 @@
-"""Fast HTML views of attention for live widgets (well under 1 ms for a 12 × 12 matrix).
+"""Every HTML/SVG view of the course: fast to build (well under 1 ms for a 12 × 12 matrix).
 
 Introduced in notebook 01. A matplotlib redraw costs 20–40 ms; these views are plain HTML
 strings that the browser draws with its own fonts, so Chinese shows everywhere and a slider
-stays smooth. The colours are viridis (readable in grey and for colour-blind readers),
-sampled once from matplotlib at first use. Static figures stay in ``helpers.plots``.
+stays smooth. Widgets only assemble them; static figures stay in ``helpers.plots``. The
+colours are viridis (readable in grey and for colour-blind readers) and ``helpers.palette``.
 
 Shape legend:
-    n_q  number of queries (rows), n_k number of keys (columns), d vector length
+    n_q  number of queries (rows), n_k number of keys (columns), h number of heads
 """
 
 from __future__ import annotations
@@ -16,10 +16,16 @@ import html
 
 import numpy as np
 
-__all__ = ["heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html"]
+from . import palette
+
+__all__ = ["heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
+           "note_html", "heatmap_grid_html", "lines_layout", "lines_svg", "reach_html", "markdown_table"]
 
 _CELL = "padding:3px 6px;text-align:center;font-family:monospace;font-size:13px;min-width:2.6em"
 _HEAD = "padding:3px 6px;font-weight:600;white-space:nowrap"
+_SMALL_CELL = "padding:1px 3px;text-align:center;font-family:monospace;font-size:11px;min-width:2.1em"
+_SMALL_HEAD = "padding:1px 4px;font-weight:400;font-size:12px;white-space:nowrap"
+esc = html.escape
 
 
 @functools.cache
@@ -34,13 +40,9 @@ def _viridis() -> tuple[list[str], list[str]]:
     return hexes, text
 
 
-def _colour_index(w: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
-    span = vmax - vmin if vmax > vmin else 1.0
-    return np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int)
-
-
 def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None = None,
-                 vmin: float = 0.0, vmax: float = 1.0, caption: str = "", fmt: str = "{:.2f}") -> str:
+                 vmin: float = 0.0, vmax: float = 1.0, caption: str = "", fmt: str = "{:.2f}",
+                 small: bool = False, swatch: str | None = None) -> str:
     """An attention matrix as a coloured HTML table, value in every cell.
 
     Parameters
@@ -50,29 +52,47 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     col_labels : sequence of str, length n_k (keys)
     highlight_row : int, optional
         Outline this query's row.
+    small : bool
+        Compact cells (one decimal), for many heads side by side.
+    swatch : str, optional
+        A colour shown before the caption (the head's colour).
     """
     w = np.asarray(weights, dtype=float)
     hexes, text = _viridis()
-    idx = _colour_index(w, vmin, vmax)
-    esc = html.escape
-    parts = ['<table style="border-collapse:collapse;margin:4px 16px 4px 0">']
+    span = vmax - vmin if vmax > vmin else 1.0
+    idx = np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int)
+    cell, head = (_SMALL_CELL, _SMALL_HEAD) if small else (_CELL, _HEAD)
+    fmt = "{:.1f}" if small else fmt
+    parts = [f'<table style="border-collapse:collapse;margin:{"2px 10px 8px 0" if small else "4px 16px 4px 0"}">']
     if caption:
-        parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px 0;color:#444">{esc(caption)}</caption>')
-    parts.append(f'<tr><th style="{_HEAD};color:#666;font-weight:400">查询 Q ↓ · 键 K →</th>')
-    parts.extend(f'<th style="{_HEAD}">{esc(str(c))}</th>' for c in col_labels)
+        mark = (f'<span style="display:inline-block;width:14px;height:8px;background:{swatch};margin-right:4px">'
+                '</span>' if swatch else "")
+        weight = ";font-weight:600" if small else ";color:#444"
+        parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px 0{weight}">{mark}'
+                     f'{esc(caption)}</caption>')
+    corner = "" if small else "查询 Q ↓ · 键 K →"
+    parts.append(f'<tr><th style="{head};color:#666;font-weight:400">{corner}</th>')
+    parts.extend(f'<th style="{head}">{esc(str(c))}</th>' for c in col_labels)
     parts.append("</tr>")
     for i, label in enumerate(row_labels):
-        outline = ";outline:2px solid #D55E00" if i == highlight_row else ""
-        parts.append(f'<tr style="{outline}"><th style="{_HEAD};text-align:right">{esc(str(label))}</th>')
-        for j in range(w.shape[1]):
-            k = idx[i, j]
-            parts.append(f'<td style="{_CELL};background:{hexes[k]};color:{text[k]}">{fmt.format(w[i, j])}</td>')
+        outline = f";outline:2px solid {palette.WARNING_COLOR}" if i == highlight_row else ""
+        parts.append(f'<tr style="{outline}"><th style="{head};text-align:right">{esc(str(label))}</th>')
+        parts.extend(f'<td style="{cell};background:{hexes[idx[i, j]]};color:{text[idx[i, j]]}">{fmt.format(w[i, j])}</td>'
+                     for j in range(w.shape[1]))
         parts.append("</tr>")
     parts.append("</table>")
     return "".join(parts)
 
 
-def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, color: str = "#0072B2",
+def heatmap_grid_html(weights, labels, names, colors) -> str:
+    """Small heatmaps of h heads side by side, two per row; weights has shape (h, n, n)."""
+    cells = [heatmap_html(w, labels, labels, caption=name, small=True, swatch=colour)
+             for w, name, colour in zip(weights, names, colors)]
+    width = 2 * (56 + 32 * len(labels))  # two small heatmaps per row, the lines view beside them
+    return f'<div style="display:flex;flex-wrap:wrap;max-width:{width}px">' + "".join(cells) + "</div>"
+
+
+def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, color: str = palette.WEIGHT_COLOR,
               fmt: str = "{:.3f}") -> str:
     """Horizontal bars, one per label (e.g. one query's weights over the keys).
 
@@ -86,13 +106,12 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
     v = np.asarray(values, dtype=float)
     top = float(np.abs(v).max()) if vmax is None else vmax
     top = top if top > 0 else 1.0
-    esc = html.escape
     parts = ['<div style="margin:4px 0;font-size:13px">']
     if title:
         parts.append(f'<div style="color:#444;margin-bottom:2px">{esc(title)}</div>')
     for label, x in zip(labels, v):
         width = max(0.0, min(1.0, abs(x) / top)) * 100
-        bar_colour = color if x >= 0 else "#D55E00"
+        bar_colour = color if x >= 0 else palette.WARNING_COLOR
         parts.append(
             '<div style="display:flex;align-items:center;gap:6px;height:20px">'
             f'<span style="width:6em;text-align:right;white-space:nowrap;overflow:hidden">{esc(str(label))}</span>'
@@ -115,39 +134,143 @@ def table_html(values, row_labels, col_labels, *, fmt: str = "{:+.2f}", flagged_
                flag_note: str = "") -> str:
     """A plain numeric table; rows in `flagged_rows` are marked (e.g. unknown words)."""
     a = np.asarray(values, dtype=float)
-    esc = html.escape
     flagged = set(flagged_rows)
+    warn = palette.WARNING_COLOR
     parts = ['<table style="border-collapse:collapse;margin:4px 16px 4px 0;font-size:13px"><tr><th></th>']
     parts.extend(f'<th style="{_HEAD};border-bottom:1px solid #999">{esc(str(c))}</th>' for c in col_labels)
     parts.append("</tr>")
     for i, label in enumerate(row_labels):
-        mark = f' <span style="color:#D55E00" title="{esc(flag_note)}">⚠</span>' if i in flagged else ""
+        mark = f' <span style="color:{warn}" title="{esc(flag_note)}">⚠</span>' if i in flagged else ""
         parts.append(f'<tr><th style="{_HEAD};text-align:right">{esc(str(label))}{mark}</th>')
         for j in range(a.shape[1]):
-            x = a[i, j]
-            shade = "color:#999" if x == 0 else ""
-            parts.append(f'<td style="{_CELL};{shade}">{fmt.format(x)}</td>')
+            shade = "color:#999" if a[i, j] == 0 else ""
+            parts.append(f'<td style="{_CELL};{shade}">{fmt.format(a[i, j])}</td>')
         parts.append("</tr>")
     parts.append("</table>")
     if flagged and flag_note:
-        parts.append(f'<div style="color:#D55E00;font-size:12px">⚠ {esc(flag_note)}</div>')
+        parts.append(f'<div style="color:{warn};font-size:12px">⚠ {esc(flag_note)}</div>')
     return "".join(parts)
 
 
 def tokens_html(tokens, flagged=()) -> str:
     """Tokens as chips separated by slashes; flagged tokens (unknown words) in orange."""
-    esc = html.escape
     flagged = set(flagged)
     chips = []
     for i, t in enumerate(tokens):
-        style = "background:#fde6d2;border:1px solid #D55E00" if i in flagged else "background:#e6f0fa;border:1px solid #0072B2"
+        style = (f"background:#fde6d2;border:1px solid {palette.WARNING_COLOR}" if i in flagged
+                 else f"background:#e6f0fa;border:1px solid {palette.BLUE}")
         chips.append(f'<span style="{style};border-radius:4px;padding:1px 6px;margin:0 2px">{esc(t)}</span>')
     return '<div style="font-size:15px;margin:4px 0">' + " / ".join(chips) + "</div>"
 
 
 def message_html(text: str, kind: str = "warning") -> str:
-    """A short notice for the reader (warning: orange, info: blue, empty text: nothing)."""
+    """A short notice for the reader (warning: orange, info: blue, ok: green, empty text: nothing)."""
     if not text:
         return ""
-    colour = {"warning": "#D55E00", "info": "#0072B2", "ok": "#009E73"}.get(kind, "#444")
-    return f'<div style="color:{colour};font-size:13px;margin:4px 0">{html.escape(text)}</div>'
+    colour = palette.MESSAGE_COLORS.get(kind, palette.GREY)
+    return f'<div style="color:{colour};font-size:13px;margin:4px 0">{esc(text)}</div>'
+
+
+def note_html(text: str, size: int = 13) -> str:
+    """A line of grey explanatory text."""
+    return f'<div style="font-size:{size}px;color:#444">{esc(text)}</div>'
+
+
+def lines_layout(weights, min_weight: float = 0.02):
+    """The geometry of the "lines" view, shared by `lines_svg` and ``plots.attention_lines``.
+
+    Rows are 1 apart; head k's lines are shifted by ``offsets[k]`` so heads sit side by side.
+
+    Parameters
+    ----------
+    weights : ndarray, shape (h, n_q, n_k)
+
+    Returns
+    -------
+    list of (k, y_left, y_right, weight)
+        One entry per line with weight ≥ min_weight; line width = 1 + 2.5·weight.
+    """
+    h, n_q, n_k = weights.shape
+    offsets = (np.arange(h) - (h - 1) / 2) * min(0.15, 0.6 / h)  # heads side by side, at most ±0.3 apart
+    return [(k, i + offsets[k], j + offsets[k], float(weights[k, i, j]))
+            for k in range(h) for i in range(n_q) for j in range(n_k) if weights[k, i, j] >= min_weight]
+
+
+def lines_svg(weights, labels, colors, names, *, min_weight: float = 0.02) -> str:
+    """The lines view as SVG: queries left, keys right, opacity and width = weight, one colour per head.
+
+    Parameters
+    ----------
+    weights : array_like, shape (h, n, n)
+    labels : sequence of str, length n
+    colors, names : sequences of length h
+    """
+    w = np.asarray(weights, dtype=float)
+    h, n, _ = w.shape
+    row, top, x0, x1 = 30, 34, 90, 290
+    height = top + n * row + 8 + (22 * ((h + 3) // 4) if h > 1 else 0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="380" height="{height}" '
+             f'style="font-family:sans-serif;font-size:15px">',
+             f'<text x="{x0}" y="16" text-anchor="middle" font-size="12" fill="#666">查询 Query</text>',
+             f'<text x="{x1}" y="16" text-anchor="middle" font-size="12" fill="#666">键 Key</text>']
+    for k, y_i, y_j, a in lines_layout(w, min_weight):
+        parts.append(f'<line x1="{x0 + 8}" y1="{top + y_i * row:.1f}" x2="{x1 - 8}" y2="{top + y_j * row:.1f}" '
+                     f'stroke="{colors[k]}" stroke-opacity="{min(1.0, a):.3f}" stroke-width="{1 + 2.5 * a:.2f}" '
+                     'stroke-linecap="round"/>')
+    for i, lab in enumerate(labels):
+        y = top + i * row + 5
+        parts.append(f'<text x="{x0 - 4}" y="{y}" text-anchor="end">{esc(str(lab))}</text>')
+        parts.append(f'<text x="{x1 + 4}" y="{y}" text-anchor="start">{esc(str(lab))}</text>')
+    if h > 1:
+        for k in range(h):
+            lx, ly = 10 + (k % 4) * 92, top + n * row + 10 + (k // 4) * 22
+            parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="6" fill="{colors[k]}"/>'
+                         f'<text x="{lx + 18}" y="{ly + 7}" font-size="12">{esc(names[k])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def reach_html(reached, needed, source: int, *, unit: str, color: str, summary: str, note: str) -> str:
+    """Which positions a word reaches after 0, 1, 2 … hops, as a grid (notebook 06).
+
+    Parameters
+    ----------
+    reached : array_like of bool, shape (hops + 1, n)
+    needed : array_like of int, shape (n,)
+        Fewest hops to each position; -1 = never.
+    source : int
+        The word (0-based; shown 1-based).
+    unit : str
+        "步" (RNN steps) or "层" (layers).
+    """
+    reached, needed = np.asarray(reached), np.asarray(needed)
+    n = reached.shape[1]
+    cell = "width:17px;height:20px;text-align:center;font-size:11px;font-family:monospace;border:1px solid #ddd"
+    head = "padding:2px 6px;text-align:right;white-space:nowrap;font-size:12px;font-weight:400"
+    parts = ['<div style="overflow-x:auto"><table style="border-collapse:collapse;margin:6px 0">',
+             f'<tr><th style="{head}">位置 →</th>']
+    parts.extend(f'<th style="{cell};border:none;{"font-weight:700;color:#000" if j == source else "color:#666"}">'
+                 f'{j + 1}</th>' for j in range(n))
+    parts.append("</tr>")
+    for s in range(reached.shape[0]):
+        parts.append(f'<tr><th style="{head}">{"出发 start" if s == 0 else f"{s} {unit}后"}</th>')
+        for j in range(n):
+            style = f"background:{color}" if reached[s, j] else "background:#fff"
+            if j == source:
+                style += ";outline:2px solid #000;outline-offset:-2px"
+            parts.append(f'<td style="{cell};{style}"></td>')
+        parts.append("</tr>")
+    parts.append(f'<tr><th style="{head}">最少几{unit}</th>')
+    parts.extend(f'<td style="{cell};border:none;color:#333">{"—" if v < 0 else v}</td>' for v in needed)
+    parts.append("</tr></table></div>")
+    return "".join(parts) + note_html(summary) + f'<div style="font-size:12px;color:#666">{esc(note)}</div>'
+
+
+def markdown_table(header, rows) -> str:
+    """A Markdown table: ``header`` is a sequence of column titles, ``rows`` a sequence of rows.
+
+    Introduced in notebook 06. Cells are converted with ``str``; format numbers before.
+    """
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|---" * len(header) + "|"]
+    lines.extend("| " + " | ".join(map(str, row)) + " |" for row in rows)
+    return "\n".join(lines)

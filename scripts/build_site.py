@@ -5,10 +5,10 @@ turns it into HTML with these changes:
 
 - **No remote JavaScript.** The template's require.js, MathJax, Mermaid and widget-renderer
   <script src="https://…"> blocks are left out; nothing on a page is loaded from the network.
-- **Widgets as static snapshots.** An ipywidgets output carries only a model id. The builder reads
-  the stored widget state (``nb.metadata.widgets``) and draws each displayed widget as it was when
-  the notebook finished running: HTML widgets (the course's views: heatmaps, bars, tables) are
-  copied as they are, controls are drawn disabled with their label and value (``Q[动作] = 2.4``).
+- **Widgets as static snapshots.** Every course widget puts its own ``text/html`` snapshot beside its
+  widget view (``helpers.snapshot``: its views as they are, controls drawn disabled with their label
+  and value, ``Q[动作] = 2.4``). The notebooks run without storing widget state, so nbconvert skips
+  the widget view and shows that snapshot; a widget output without one is reported as a problem.
 - **Math as MathML.** ``$…$`` and ``$$…$$`` in Markdown are converted with latex2mathml when it is
   installed (browsers draw MathML natively, offline). Without it the TeX source stays as text.
 - **Chinese renders.** ``<meta charset="utf-8">``, ``lang="zh"``, a CJK font stack, and the course's
@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 FONT_DIR = ROOT / "data" / "fonts"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -77,9 +76,7 @@ math[display="block"] { margin: 0.6em 0; }
 .ws-control select, .ws-control input[type=text], .ws-control textarea { font: inherit; }
 .ws-toggle { border: 1px solid #bbb; background: #f4f4f4; padding: 2px 8px; border-radius: 3px; font: inherit; }
 .ws-toggle.ws-on { background: #0072B2; color: #fff; border-color: #0072B2; }
-.ws-radios { align-items: flex-start; }
-.ws-radio { display: block; gap: 0; }
-.ws-tab-title { font-weight: 600; font-size: 13px; margin-top: 4px; }
+.ws-radios { align-items: flex-start; } .ws-radio { display: block; gap: 0; }
 table.syllabus { border-collapse: collapse; margin: 12px 0; font-size: 14px; }
 table.syllabus th, table.syllabus td { border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }
 table.syllabus td.num { font-family: var(--jp-code-font-family); }
@@ -99,189 +96,22 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 
 # -- execution ---------------------------------------------------------------------------------------
 def execute(path: Path, timeout: int = 600):
-    """Run every cell in a fresh kernel, keeping the widget state; return (notebook, seconds)."""
-    return notebook_runner.execute(path, timeout=timeout, store_widget_state=True)
+    """Run every cell in a fresh kernel (no widget state: widgets show their snapshots); return (nb, seconds)."""
+    return notebook_runner.execute(path, timeout=timeout)
 
 
 problems = notebook_runner.problems
 
 
 # -- widgets as static snapshots --------------------------------------------------------------------
-_LAYOUT_CSS = ("width", "height", "min_width", "max_width", "flex_flow", "flex", "gap", "align_items",
-               "justify_content", "margin", "padding", "border", "grid_template_columns", "grid_gap")
+def missing_snapshots(nb) -> list[str]:
+    """Widget outputs without their own text/html snapshot (helpers.snapshot), as readable lines.
 
-
-class WidgetSnapshot:
-    """Draws a displayed widget from its stored state (ipywidgets 8 model names)."""
-
-    SLIDERS = {"FloatSliderModel", "IntSliderModel", "FloatLogSliderModel"}
-    RANGES = {"FloatRangeSliderModel", "IntRangeSliderModel"}
-    SELECTIONS = {"DropdownModel", "SelectModel", "RadioButtonsModel", "SelectionSliderModel",
-                  "ToggleButtonsModel", "SelectMultipleModel", "SelectionRangeSliderModel"}
-
-    def __init__(self, state: dict):
-        self.state = state
-
-    def model(self, ref):
-        model_id = ref[len("IPY_MODEL_"):] if isinstance(ref, str) and ref.startswith("IPY_MODEL_") else ref
-        entry = self.state.get(model_id)
-        return (entry.get("model_name", ""), entry.get("state", {})) if entry else (None, None)
-
-    def _style(self, s: dict) -> str:
-        name, layout = self.model(s.get("layout"))
-        if not layout:
-            return ""
-        css = []
-        for key in _LAYOUT_CSS:
-            value = layout.get(key)
-            if value not in (None, ""):
-                css.append(f"{key.replace('_', '-')}:{html.escape(str(value), quote=True)}")
-        return ";".join(css)
-
-    def _hidden(self, s: dict) -> bool:
-        _, layout = self.model(s.get("layout"))
-        return bool(layout) and (layout.get("display") == "none" or layout.get("visibility") == "hidden")
-
-    @staticmethod
-    def _fmt(value, spec) -> str:
-        try:
-            return format(value, spec or "")
-        except (TypeError, ValueError):
-            return str(value)
-
-    @staticmethod
-    def _label(s: dict) -> str:
-        text = s.get("description") or ""
-        return f"<label>{html.escape(text)}</label>" if text else ""
-
-    def render(self, ref, depth: int = 0) -> str:
-        name, s = self.model(ref)
-        if name is None:
-            return '<span class="ws-unknown">（控件状态缺失 widget state missing）</span>'
-        if depth > 30 or self._hidden(s):
-            return ""
-        style = self._style(s)
-        attr = f' style="{style}"' if style else ""
-        if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
-            kind = "ws-hbox" if name == "HBoxModel" else "ws-vbox"
-            inner = "".join(self.render(c, depth + 1) for c in s.get("children", []))
-            return f'<div class="ws-box {kind}"{attr}>{inner}</div>'
-        if name in ("TabModel", "AccordionModel", "StackModel"):
-            titles = list(s.get("titles") or [])
-            parts = []
-            for k, child in enumerate(s.get("children", [])):
-                title = titles[k] if k < len(titles) and titles[k] else f"{k + 1}"
-                parts.append(f'<div class="ws-tab-title">{html.escape(str(title))}</div>{self.render(child, depth + 1)}')
-            return f'<div class="ws-box ws-vbox"{attr}>{"".join(parts)}</div>'
-        if name in ("HTMLModel", "HTMLMathModel"):
-            return f'<div class="ws-html"{attr}>{self._label(s)}{s.get("value", "")}</div>'
-        if name == "LabelModel":
-            return f'<span class="ws-control"{attr}>{html.escape(str(s.get("value", "")))}</span>'
-        if name in self.SLIDERS:
-            value, fmt = s.get("value"), s.get("readout_format")
-            lo, hi, step = s.get("min", 0), s.get("max", 100), s.get("step", 1)
-            position = value
-            if name == "FloatLogSliderModel":  # min/max are exponents
-                base = s.get("base", 10)
-                lo, hi, position = base ** lo, base ** hi, value
-            shown = self._fmt(value, fmt)
-            return (f'<span class="ws-control"{attr}>{self._label(s)}'
-                    f'<input type="range" disabled min="{lo}" max="{hi}" step="{step}" value="{position}" '
-                    f'aria-label="{html.escape(s.get("description") or "", quote=True)}">'
-                    f'<output>{html.escape(shown)}</output></span>')
-        if name in self.RANGES:
-            lo, hi = (s.get("value") or [None, None])[:2]
-            fmt = s.get("readout_format")
-            return (f'<span class="ws-control"{attr}>{self._label(s)}'
-                    f'<output>{html.escape(self._fmt(lo, fmt))} – {html.escape(self._fmt(hi, fmt))}</output></span>')
-        if name in self.SELECTIONS:
-            labels = [str(x) for x in s.get("_options_labels", [])]
-            index = s.get("index")
-            chosen = set(index) if isinstance(index, (list, tuple)) else {index}
-            if name == "ToggleButtonsModel":
-                buttons = "".join(
-                    f'<button type="button" disabled class="ws-toggle{" ws-on" if k in chosen else ""}">{html.escape(t)}</button>'
-                    for k, t in enumerate(labels))
-                return f'<span class="ws-control"{attr}>{self._label(s)}{buttons}</span>'
-            if name in ("SelectionSliderModel", "SelectionRangeSliderModel"):
-                shown = " – ".join(labels[c] for c in sorted(c for c in chosen if k_ok(c, labels)))
-                return f'<span class="ws-control"{attr}>{self._label(s)}<output>{html.escape(shown)}</output></span>'
-            if name == "RadioButtonsModel":
-                radios = "".join(f'<label class="ws-radio"><input type="radio" disabled{" checked" if k in chosen else ""}> '
-                                 f'{html.escape(t)}</label>' for k, t in enumerate(labels))
-                return f'<div class="ws-control ws-radios"{attr}>{self._label(s)}<div class="ws-box ws-vbox">{radios}</div></div>'
-            options = "".join(f'<option{" selected" if k in chosen else ""}>{html.escape(t)}</option>'
-                              for k, t in enumerate(labels))
-            if not any(k_ok(c, labels) for c in chosen):
-                options = '<option selected>—</option>' + options  # nothing chosen yet
-            return f'<span class="ws-control"{attr}>{self._label(s)}<select disabled>{options}</select></span>'
-        if name in ("ButtonModel", "ToggleButtonModel"):
-            on = " ws-on" if name == "ToggleButtonModel" and s.get("value") else ""
-            return (f'<span class="ws-control"{attr}><button type="button" disabled class="ws-toggle{on}">'
-                    f'{html.escape(s.get("description") or "")}</button></span>')
-        if name == "CheckboxModel":
-            checked = " checked" if s.get("value") else ""
-            return (f'<span class="ws-control"{attr}><input type="checkbox" disabled{checked}>'
-                    f'{self._label(s)}</span>')
-        if name in ("TextModel", "PasswordModel", "IntTextModel", "FloatTextModel", "BoundedIntTextModel",
-                    "BoundedFloatTextModel", "ComboboxModel"):
-            value = "" if name == "PasswordModel" else str(s.get("value", ""))
-            size = min(max(len(value), 20), 80)
-            return (f'<span class="ws-control"{attr}>{self._label(s)}<input type="text" disabled size="{size}" '
-                    f'value="{html.escape(value, quote=True)}" placeholder="{html.escape(s.get("placeholder") or "", quote=True)}"></span>')
-        if name == "TextareaModel":
-            return (f'<span class="ws-control"{attr}>{self._label(s)}<textarea disabled rows="3">'
-                    f'{html.escape(str(s.get("value", "")))}</textarea></span>')
-        if name == "OutputModel":
-            return f'<div class="ws-output"{attr}>{"".join(_static_output(o) for o in s.get("outputs", []))}</div>'
-        if name in ("IntProgressModel", "FloatProgressModel"):
-            return (f'<span class="ws-control"{attr}>{self._label(s)}<progress max="{s.get("max", 100)}" '
-                    f'value="{s.get("value", 0)}"></progress></span>')
-        value = s.get("value")
-        shown = f" = {html.escape(str(value))}" if value is not None and not isinstance(value, (dict, list)) else ""
-        return f'<span class="ws-control"{attr}>[{html.escape(name.removesuffix("Model"))}] {self._label(s)}{shown}</span>'
-
-
-def k_ok(k, labels) -> bool:
-    return isinstance(k, int) and 0 <= k < len(labels)
-
-
-def _static_output(out: dict) -> str:
-    """One output stored inside an Output widget, as plain HTML."""
-    if out.get("output_type") == "stream":
-        return f"<pre>{html.escape(out.get('text', ''))}</pre>"
-    data = out.get("data", {})
-    if "text/html" in data:
-        return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
-    if "image/png" in data:
-        return f'<img src="data:image/png;base64,{data["image/png"]}">'
-    if "text/plain" in data:
-        return f"<pre>{html.escape(str(data['text/plain']))}</pre>"
-    return ""
-
-
-SNAPSHOT_NOTE = ("控件快照：运行笔记本时它的初始状态。想拖动它，请在 JupyterLab 或 Binder 中打开本课。"
-                 " (Static snapshot of the widget; open the notebook to use it.)")
-
-
-def snapshot_widgets(nb) -> int:
-    """Replace every widget output by a static HTML snapshot; return how many were replaced."""
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    painter = WidgetSnapshot(state)
-    count = 0
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if WIDGET_VIEW not in data:
-                continue
-            model_id = data[WIDGET_VIEW].get("model_id")
-            body = painter.render(model_id)
-            snap = (f'<div class="widget-snapshot" data-model-id="{html.escape(str(model_id), quote=True)}">'
-                    f'<div class="ws-note">{html.escape(SNAPSHOT_NOTE)}</div>{body}</div>')
-            out["data"] = {"text/html": snap, "text/plain": data.get("text/plain", "")}
-            count += 1
-    nb.metadata.pop("widgets", None)  # no widget-state <script> in the page: nothing would read it
-    return count
+    A widget output carries only a model id; nbconvert's HTML exporter skips that view when the notebook
+    stores no widget state and shows the next format of the same output instead: the widget's text/html.
+    """
+    return [f"cell {i}: a widget without a text/html snapshot" for i, cell in enumerate(nb.cells)
+            for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {}) and "text/html" not in out["data"]]
 
 
 # -- math -------------------------------------------------------------------------------------------
@@ -355,8 +185,7 @@ _IPYNB_LINK = re.compile(r'href="(?:\./)?(\d\d_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
 
 def render_page(nb, name: str, title: str, prev, nxt, exporter=None, convert=None) -> str:
     """One executed notebook as a self-contained HTML page."""
-    nb = nbformat.from_dict(nb)  # a copy: the caller's notebook keeps its outputs and state
-    snapshot_widgets(nb)
+    nb = nbformat.from_dict(nb)  # a copy: the caller's notebook keeps its outputs
     table = convert_math(nb, convert)
     nb.metadata["title"] = title
     exporter = exporter or _exporter()
@@ -432,7 +261,7 @@ def build(out: Path, names: list[str] | None = None, timeout: int = 600, log=pri
     report: dict[str, dict] = {}
     for k, lesson in enumerate(lessons):
         nb, seconds = execute(NOTEBOOK_DIR / lesson.file, timeout=timeout)
-        found = problems(nb)
+        found = problems(nb) + missing_snapshots(nb)
         page = lesson.file.replace(".ipynb", ".html")
         prev = lessons[k - 1] if k > 0 else None
         nxt = lessons[k + 1] if k + 1 < len(lessons) else None

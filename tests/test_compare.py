@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers.attention import scaled_dot_product_attention
-from helpers.compare import (KINDS, OpCount, apply_layer, attention_cost, attention_layer, change_at_last, conv_layer,
+from helpers.compare import (KINDS, OpCount, run_layer, attention_cost, attention_layer, change_at_last, conv_layer,
                              expected, hops_needed, init_layer, log_ceil, measure_layer, path_length, reach,
                              rnn_layer)
 
@@ -67,7 +67,7 @@ def test_layers_do_not_modify_their_input():
     X = rng(8).normal(size=(5, 4))
     before = X.copy()
     for kind in KINDS:
-        apply_layer(kind, X, init_layer(kind, 4, rng=rng(9)), 1)
+        run_layer(kind, X, init_layer(kind, 4, rng=rng(9)), 1)
     np.testing.assert_array_equal(X, before)
 
 

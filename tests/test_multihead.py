@@ -151,7 +151,7 @@ def test_init_shapes_and_scale():
     (lambda W: multi_head_attention(np.ones((3, 4)), W, W[:, :4], W, np.ones((6, 2)), 2), ["W_K"]),
     (lambda W: multi_head_attention(np.ones((3, 4)), W, W, W, np.ones((6, 2)), 0), ["h"]),
     (lambda W: multi_head_attention(np.ones(4), W, W, W, np.ones((6, 2)), 2), ["X", "(..., n, d)"]),
-    (lambda W: stack_heads([]), ["heads"]),
+    (lambda W: stack_heads([]), ["head_projections"]),
     (lambda W: stack_heads([(W, W, W), (W[:, :3], W, W)]), ["W_Q"]),
     (lambda W: init_multi_head(4, 2, 2, rng=np.random.default_rng(0), std=0.0), ["std"]),
 ])

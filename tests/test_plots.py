@@ -92,3 +92,44 @@ def test_lines_view_one_and_many_heads():
     assert [t.get_text() for t in ax2.get_legend().get_texts()] == ["头 0", "头 1"]
     with pytest.raises(ValueError, match="head_names"):
         attention_lines(heads, TOKENS, head_names=["a"])
+
+
+def test_subplots_figure_gets_the_font_at_draw_time_without_the_reader_calling_anything():
+    from helpers.plots import subplots
+
+    fig, ax = subplots(figsize=(3, 2))
+    ax.set_title("猫吃鱼")  # added after creation, as a notebook cell does
+    ax.set_xlabel("键 Key")
+    _render_clean(fig)
+    for t in _texts(fig):
+        assert FONT_FAMILY in t.get_fontfamily(), t.get_text()
+    assert FONT_FAMILY not in matplotlib.rcParams["font.family"]
+    plt.close(fig)
+
+
+def test_measured_vs_formula_draws_points_over_lines_on_log_axes():
+    from helpers.palette import KIND_COLORS, KIND_LABELS
+    from helpers.plots import measured_vs_formula
+
+    ns = [4, 8, 16]
+    fig, ax = measured_vs_formula(ns, {"rnn": [4, 8, 16], "attention": [4, 4, 4]},
+                                  {"rnn": [4, 8, 16], "attention": [4, 4, 4]}, title="顺序步数")
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    lines = ax.get_lines()
+    assert len(lines) == 4  # a formula line and the measured points per series
+    assert [tuple(l.get_ydata()) for l in lines[1::2]] == [(4, 8, 16), (4, 4, 4)]
+    assert lines[1].get_color() == KIND_COLORS["rnn"] and lines[1].get_linestyle() == "None"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [KIND_LABELS["rnn"], KIND_LABELS["attention"]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["4", "8", "16"]
+    _render_clean(fig)
+    plt.close(fig)
+
+
+def test_lines_view_has_the_geometry_of_the_svg_view():
+    from helpers.views import lines_layout
+
+    w = np.stack([W, W.T])
+    fig, ax = attention_lines(w, TOKENS, min_weight=0.2)
+    drawn = [tuple(l.get_ydata()) for l in ax.get_lines() if len(l.get_ydata())]
+    assert drawn == [(y_i, y_j) for _, y_i, y_j, _ in lines_layout(w, 0.2)]
+    plt.close(fig)

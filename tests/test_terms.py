@@ -60,14 +60,7 @@ def problems(path: Path) -> list[str]:
 # Parts owned by other helpers that still use a retired term on this branch (lessons); each is
 # an expected failure until their branch is merged. strict=True: once a part is fixed the test
 # XPASSes and fails, telling whoever merges to delete its entry here (an empty dict is the goal).
-PENDING = {
-    "notebooks/02_qkv.ipynb": {"c20"},             # exercise 3 (exercises helper)
-    "notebooks/04_weighted_sum.ipynb": {"c18"},    # exercise 3 (exercises helper)
-    "notebooks/solutions/02_qkv.py": None,         # reference solutions (exercises helper)
-    "notebooks/solutions/04_weighted_sum.py": None,
-    "helpers/quiz.py": None,                       # quiz (exercises helper)
-    "helpers/widgets/basics.py": None,             # MaskExplorer labels (widgets helper)
-}
+PENDING: dict = {}
 
 
 def _cell_id(problem: str) -> str | None:

@@ -1,25 +1,54 @@
-"""The common base of the course's widgets: display, messages, and never raising into a notebook."""
+"""The common base of the course's widgets: display, one view update per action, never raising.
+
+A subclass builds ``self.widget`` (the ipywidgets tree) and ``self.view`` (one ``W.HTML`` that holds
+the message line and every panel), then calls ``self._show(html)`` after each reader action: all
+panels change in one message to the browser. ``self._guard(fn, *args)`` runs an update and, on a
+``ValueError`` (or any error), shows the message above the last good panels. ``with
+self._syncing():`` sets controls from code without their callbacks running again.
+
+Backward compatible with the first base class: a subclass that sets ``self.status`` (a separate
+``W.HTML`` for messages) still gets its messages there from ``_say``.
+"""
 
 from __future__ import annotations
+
+import contextlib
 
 import ipywidgets as W
 
 from .. import views
+from ..snapshot import snapshot_html
 
 
 class _Widget:
-    """Common display and error handling: subclasses build ``self.widget`` and ``self.status``."""
+    """Common display, message and error handling of the course's widgets."""
 
     widget: W.Widget
-    status: W.HTML
+    view: W.HTML
+    status: W.HTML | None = None  # only in widgets written for the first base class
     message: str = ""
+    _body: str = ""
+    _sync_depth: int = 0
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus a static ``text/html`` snapshot for pages without a widget manager."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/html"] = snapshot_html(self.widget)
+        return bundle
+
+    def _show(self, body: str, message: str = "", kind: str = "info") -> None:
+        """Replace every panel (and the message line) in one update of ``self.view``."""
+        self._body, self.message = body, message
+        self.view.value = views.message_html(message, kind) + body
 
     def _say(self, text: str, kind: str = "warning") -> None:
+        """Show a message; the panels stay as they were."""
         self.message = text
-        self.status.value = views.message_html(text, kind)
+        if self.status is not None:
+            self.status.value = views.message_html(text, kind)
+        else:
+            self.view.value = views.message_html(text, kind) + self._body
 
     def _guard(self, fn, *args) -> bool:
         """Run an update; on error show the message and keep the last good view."""
@@ -32,3 +61,22 @@ class _Widget:
             self._say(f"出错了：{type(exc).__name__}: {exc}（保留上一次的结果）")
             return False
         return True
+
+    @property
+    def panels(self) -> str:
+        """The HTML of the last good panels (``self.view`` without the message line)."""
+        return self._body
+
+    @property
+    def syncing(self) -> bool:
+        """True while code (not the reader) is setting controls."""
+        return self._sync_depth > 0
+
+    @contextlib.contextmanager
+    def _syncing(self):
+        """Set controls from code: callbacks that check ``self.syncing`` do nothing meanwhile."""
+        self._sync_depth += 1
+        try:
+            yield
+        finally:
+            self._sync_depth -= 1

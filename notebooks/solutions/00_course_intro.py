@@ -7,4 +7,10 @@ def dot(a, b):
     return float(np.sum(a * b))
 
 
-matmul_shape = (3, 2)  # (3, 4) @ (4, 2) -> (3, 2)
+# X (5, 9) @ W_Q (9, 3) -> (5, 3)；Q (5, 3) @ K.T (3, 5) -> (5, 5)；weights (5, 5) @ V (5, 4) -> (5, 4)
+shapes = {"Q = X @ W_Q": (5, 3), "Q @ K.T": (5, 5), "weights @ V": (5, 4)}
+
+
+def row_sums(M):
+    """每一行的和：沿着一行往右加，axis=1。"""
+    return M.sum(axis=1)

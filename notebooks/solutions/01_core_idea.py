@@ -8,6 +8,10 @@ def similarity(X):
 
 
 def most_attended(weights, tokens, word):
-    """word 这一行里权重最大的那个词。"""
+    """word 这一行里权重最大的那个词（并列时取先出现的，np.argmax 的做法）。"""
     row = weights[tokens.index(word)]
     return tokens[int(np.argmax(row))]
+
+
+# 词 1 和词 0 方向相同、长度是 2 倍：x0·x1 = 2 > |x0|² = 1，而 |x1|² = 4 > x0·x1。
+X_design = np.array([[1.0, 0.0], [2.0, 0.0]])

@@ -1,4 +1,6 @@
 # 第 06 课练习的参考答案 (reference solutions). 先自己试，再看答案！
+import math
+
 import numpy as np
 
 
@@ -20,15 +22,15 @@ def predicted_path_length(kind, n, k):
     if kind == "rnn":
         return distance                  # 每步前进一个位置
     if kind == "cnn":
-        return -(-distance // (k - 1))   # 每层前进 k-1 个位置，向上取整
+        return -(-distance // (k - 1))   # 每层前进 k-1 个位置，向上取整（整数运算）
     if kind == "cnn_dilated":
         layers, seen = 0, 1
-        while seen < n:                  # L 层之后能看到 k**L 个位置
+        while seen < n:                  # L 层之后能看到 k**L 个位置；整数循环，没有对数的浮点误差
             layers, seen = layers + 1, seen * k
         return layers
     raise ValueError(kind)
 
 
-def attention_memory(n, h, layers, bytes_per_number):
-    """每层每个头一个 (n, n) 的权重矩阵。"""
-    return layers * h * n * n * bytes_per_number
+def max_length(memory_bytes, h, layers, bytes_per_number):
+    """layers · h · n² · bytes_per_number ≤ memory_bytes 的最大整数 n。"""
+    return math.isqrt(memory_bytes // (layers * h * bytes_per_number))

@@ -10,8 +10,15 @@ def top_head(weights, tokens, query, key):
     return int(layer), int(head)
 
 
-def layer_norm(x, gamma, beta):
-    """LayerNorm over the last axis, eps = 1e-12 (BERT's value)."""
-    mu = x.mean(axis=-1, keepdims=True)
-    var = x.var(axis=-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + 1e-12) * gamma + beta
+def previous_token_scores(weights):
+    """(L, h, n, n) -> (L, h)：每个头平均把多少权重给前一个词元（第 0 个词元没有前一个）。"""
+    n = weights.shape[-1]
+    i = np.arange(1, n)
+    return weights[:, :, i, i - 1].mean(axis=-1)       # (L, h, n-1) -> (L, h)
+
+
+# 玩具词表里 fish 是“食物”，几乎没有“动物”特征：第 1 层 it 从 tired 拿到“动物”，
+# 第 2 层去找带“动物”的名词，只能找到 cat——可是没吃东西、累了的是 fish。
+sentence = "The fish didn't eat the cat because it was tired."
+intended = "fish"
+why = "词表里 fish 是食物、几乎不带“动物”特征；it 从 tired 拿到“动物”后，第 2 层只会去找带“动物”的 cat。"

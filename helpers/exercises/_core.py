@@ -1,0 +1,312 @@
+"""The machinery every exercise uses: cases, diagnosis, hints in tiers, readable numbers.
+
+Introduced in notebook 00. A check runs the reader's function on visible cases (small,
+hand-checkable) and hidden ones (random shapes and seeds, and the hard cases the lesson
+promises: 2-D inputs, ±1000 scores, ties, fully masked rows, n = 1). When an answer is
+wrong it computes what each *plausible mistake* of that exercise would return, and names
+the mistake whose result matches. Hints come in tiers: the first failure says what is wrong,
+a second failure adds where to look, ``hint=3`` adds how. The answer itself is only in
+``notebooks/solutions/`` (``%load solutions/NN_….py``).
+
+The failure counter per exercise is the only state kept here (a cache of how often the
+reader has tried), so that the second try gets the second tier.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"
+_FAILURES: dict[str, int] = {}
+
+
+@dataclass
+class CheckResult:
+    """Outcome of a check: a green or red box in Jupyter, truthy when passed.
+
+    Attributes
+    ----------
+    passed : bool
+    message : str
+        What happened, in Chinese; the hint tiers are already part of it.
+    diagnosis : str
+        The named mistake ("" when none matched or when passed); tests assert it.
+    """
+
+    passed: bool
+    message: str
+    diagnosis: str = ""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return ("✓ " if self.passed else "✗ ") + self.message
+
+    def _repr_html_(self) -> str:
+        colour, bg = ("#009E73", "#e8f6f0") if self.passed else ("#D55E00", "#fdeee4")
+        body = html.escape(repr(self)).replace("\n", "<br>")
+        return (f'<div style="border-left:4px solid {colour};background:{bg};padding:6px 10px;'
+                f'font-family:monospace,sans-serif;white-space:normal">{body}</div>')
+
+
+@dataclass
+class Case:
+    """One input: `args` for the reader's function, shown by `label`; hidden cases are not printed."""
+
+    label: str
+    args: tuple
+    hidden: bool = False
+    nan_reason: str = ""  # why NaN/inf would appear here (e.g. "±1000 的分数让 exp 溢出")
+
+
+@dataclass
+class Mistake:
+    """A plausible mistake: `produce(*args)` returns what that mistake would return."""
+
+    what: str   # tier 1: what is wrong
+    where: str  # tier 2: where to look
+    produce: Callable
+
+
+@dataclass
+class Exercise:
+    """Everything a check needs for one exercise.
+
+    `compare(got, want, case)` returns None when equal, else a reason in Chinese; `normalize`
+    turns the reader's return value into the comparable form (or raises ``_Reject(reason)``).
+    """
+
+    key: str
+    cases: Callable[[], list]
+    reference: Callable
+    where: str
+    how: str
+    mistakes: list = field(default_factory=list)
+    compare: Callable | None = None
+    forbidden: tuple = ()
+    passed_note: str = ""
+
+
+class _Reject(Exception):
+    """Raised by a comparison when the return value has the wrong kind (a tuple instead of an array…)."""
+
+
+class _ForbiddenCall(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ readable numbers
+
+
+def fmt(x) -> str:
+    """A value as the reader would write it: no np.int64(…), no "…" cuts for small matrices."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, bool):
+        return str(x)
+    if isinstance(x, int):
+        return f"{x:,}" if abs(x) >= 10_000 else str(x)
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "iub":
+            return np.array2string(x, separator=", ", threshold=400)
+        with np.printoptions(precision=3, suppress=True, floatmode="fixed", threshold=400, linewidth=100):
+            return np.array2string(x.astype(float), separator=", ")
+    if isinstance(x, (tuple, list)):
+        inner = ", ".join(fmt(a) for a in x)
+        return f"({inner}{',' if len(x) == 1 else ''})" if isinstance(x, tuple) else f"[{inner}]"
+    return repr(x)
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def as_array(got, name: str = "结果") -> np.ndarray:
+    """The reader's return value as a float array, or _Reject with a clear reason."""
+    if isinstance(got, tuple) and len(got) == 2 and all(isinstance(g, np.ndarray) for g in got):
+        raise _Reject(f"{name}应是一个数组，你返回了一个含 2 个数组的元组（像 (output, weights)）：这里只要返回一个。")
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise _Reject(f"{name}应是数值数组，收到 {type(got).__name__}。") from None
+    return arr
+
+
+def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果", atol: float = 1e-6) -> str | None:
+    """None when `got` equals `want` (within atol), else a reason that names shapes, NaN and the worst entry."""
+    got = as_array(got, name)
+    want = np.asarray(want, dtype=float)
+    if got.shape != want.shape:
+        return f"{name}的形状应是 {shape_text(want.shape)}，你的是 {shape_text(got.shape)}。"
+    bad = ~np.isfinite(got) & np.isfinite(want)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        reason = f"{name}里有 NaN 或 inf（第一个在下标 {where}）。"
+        return reason + (f"这个例子{case.nan_reason}。" if case and case.nan_reason else "")
+    if not np.allclose(got, want, atol=atol, rtol=1e-6, equal_nan=True):
+        k = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape)) if got.ndim else ()
+        at = f"下标 {k} 处" if got.ndim else ""
+        return f"{name}{at}应是 {fmt(want[k] if got.ndim else float(want))}，你的是 {fmt(got[k] if got.ndim else float(got))}。"
+    return None
+
+
+# ------------------------------------------------------------------ forbidden helpers
+
+
+def _raiser(name):
+    def forbidden(*args, **kwargs):
+        raise _ForbiddenCall(name)
+    return forbidden
+
+
+class _Guard:
+    """Temporarily replace helper functions in helpers.attention and in fn's globals by raisers."""
+
+    def __init__(self, fn, names):
+        self.fn, self.names, self.saved = fn, names, []
+
+    def __enter__(self):
+        if not self.names:
+            return self
+        from .. import attention, multihead
+        targets = [attention, multihead, getattr(self.fn, "__globals__", {})]
+        originals = {id(getattr(m, n)) for m in (attention, multihead) for n in self.names if hasattr(m, n)}
+        g = getattr(self.fn, "__globals__", {})
+        for key, value in list(g.items()):  # `from helpers.attention import softmax as sm` aliases
+            if id(value) in originals:
+                self.saved.append((g, key, value, True))
+                g[key] = _raiser(getattr(value, "__name__", key))
+        for cell in getattr(self.fn, "__closure__", None) or ():  # a helper captured from an enclosing function
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if id(value) in originals:
+                self.saved.append((cell, "cell_contents", value, False))
+                cell.cell_contents = _raiser(getattr(value, "__name__", "helper"))
+        for target in targets[:2]:
+            for n in self.names:
+                if hasattr(target, n):
+                    self.saved.append((target, n, getattr(target, n), False))
+                    setattr(target, n, _raiser(n))
+        return self
+
+    def __exit__(self, *exc):
+        for target, key, value, is_dict in reversed(self.saved):
+            if is_dict:
+                target[key] = value
+            else:
+                setattr(target, key, value)
+        return False
+
+
+# ------------------------------------------------------------------ running a check
+
+
+def _copy(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _call(fn, args, forbidden):
+    with _Guard(fn, forbidden), np.errstate(all="ignore"):
+        return fn(*_copy(args))
+
+
+def _fail(ex: Exercise, what: str, where: str, hint, diagnosis: str = "") -> CheckResult:
+    """A failure with the hint tiers: what (always), where (second failure on), how (hint=3)."""
+    tries = _FAILURES[ex.key] = _FAILURES.get(ex.key, 0) + 1
+    tier = max(int(hint or 0), 2 if tries >= 2 else 1)
+    lines = [what]
+    if tier >= 2:
+        lines.append(f"往哪里看：{where}")
+    if tier >= 3:
+        lines.append(f"怎么做：{ex.how}")
+    else:
+        lines.append("（再失败一次会告诉你往哪里看；在检查函数里加上 hint=3，看怎么做。）" if tier == 1
+                     else "（在检查函数里加上 hint=3 看怎么做。）")
+    return CheckResult(False, "\n".join(lines), diagnosis)
+
+
+def _case_name(k: int, case: Case) -> str:
+    return f"隐藏的第 {k} 个例子（{case.label}）" if case.hidden else f"第 {k} 个例子（{case.label}）"
+
+
+def _same(got, mistaken, compare, case) -> bool:
+    """Does the reader's value equal what a mistake would return? (Also when its kind is rejected.)"""
+    try:
+        return compare(got, mistaken, case) is None
+    except _Reject:
+        try:
+            g, m = np.asarray(got, dtype=float), np.asarray(mistaken, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        return g.shape == m.shape and bool(np.allclose(g, m, equal_nan=True))
+
+
+def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
+    """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers."""
+    if not callable(fn):
+        return CheckResult(False, f"请传入你写的函数，收到的是 {type(fn).__name__}。"
+                                  f"（Pass the function you wrote, not a {type(fn).__name__}.）")
+    compare = ex.compare or (lambda got, want, case: compare_arrays(got, want, case))
+    cases = ex.cases()
+    for k, case in enumerate(cases, start=1):
+        want = ex.reference(*_copy(case.args))
+        try:
+            got = _call(fn, case.args, ex.forbidden)
+        except NotImplementedError:
+            return CheckResult(False, NOT_WRITTEN)
+        except _ForbiddenCall as exc:
+            return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {exc.args[0]}。"
+                         f"（This exercise must not call helpers' {exc.args[0]}.）",
+                         "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
+        except Exception as exc:  # the reader's bug: show it as a message, not a traceback
+            return _fail(ex, f"{_case_name(k, case)}运行出错：{type(exc).__name__}: {exc}", ex.where, hint, "error")
+        if got is None:
+            return _fail(ex, f"{_case_name(k, case)}：函数没有返回值（忘了 return？）。", ex.where, hint, "none")
+        try:
+            reason = compare(got, want, case)
+        except _Reject as exc:
+            reason = str(exc)
+        if reason is None:
+            continue
+        for mistake in ex.mistakes:
+            try:
+                with np.errstate(all="ignore"):
+                    mistaken = mistake.produce(*_copy(case.args))
+                if mistaken is not None and _same(got, mistaken, compare, case):
+                    return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
+            except (_Reject, ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError):
+                continue
+        return _fail(ex, f"{_case_name(k, case)}：{reason}", ex.where, hint, "")
+    hidden = sum(c.hidden for c in cases)
+    _FAILURES.pop(ex.key, None)
+    note = f" {ex.passed_note}" if ex.passed_note else ""
+    return CheckResult(True, f"全部 {len(cases)} 个例子都通过了（其中 {hidden} 个是隐藏的）。{note}".rstrip())
+
+
+def reset_hints() -> None:
+    """Forget how often each exercise failed (the next failure shows the first tier again)."""
+    _FAILURES.clear()
+
+
+def rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def check_value(key: str, ok: bool, what: str, where: str, how: str, hint=None, passed: str = "",
+                diagnosis: str = "") -> CheckResult:
+    """Grade a value answer (not a function) with the same hint tiers."""
+    if ok:
+        _FAILURES.pop(key, None)
+        return CheckResult(True, passed)
+    if diagnosis == "not written":  # not an attempt: no tier, no count
+        return CheckResult(False, what, diagnosis)
+    return _fail(Exercise(key, list, None, where, how), what, where, hint, diagnosis or what)

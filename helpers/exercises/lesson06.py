@@ -1,0 +1,142 @@
+"""Exercises of notebook 06: an RNN step by step, predicting path lengths, the longest sentence that fits."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from ._core import Case, Exercise, Mistake, compare_arrays, rng, run_check
+from .lesson05 import _int_compare
+
+
+def _rnn(X, W_x, W_h, b, act=np.tanh, swap=False, last=False, recur=True):
+    h, states = np.zeros(W_h.shape[0]), []
+    for x_t in X:
+        pre = (x_t @ W_h + h @ W_x if swap else x_t @ W_x + (h @ W_h if recur else 0)) + b
+        h = act(pre)
+        states.append(h)
+    return states[-1] if last else np.array(states)
+
+
+def _rnn_cases():
+    r = rng(60)
+    cases = [Case("一个词：h_0 = tanh(x_0 W_x + b)", (np.array([[1.0, 0.0]]), np.eye(2), np.eye(2), np.zeros(2))),
+             Case("两个词、W_h = 单位矩阵：第二步要带上 h_0",
+                  (np.array([[1.0, 0.0], [0.0, 1.0]]), np.eye(2), np.eye(2), np.zeros(2)))]
+    for n, d_in, d_h in ((6, 4, 4), (5, 3, 2), (12, 8, 8)):
+        cases.append(Case(f"随机的 {n} 个词、d_in={d_in}、d_h={d_h}",
+                          (r.normal(size=(n, d_in)), r.normal(0, 0.5, (d_in, d_h)), r.normal(0, 0.5, (d_h, d_h)),
+                           r.normal(0, 0.1, d_h)), hidden=True))
+    return cases
+
+
+def _pre_tanh(X, W_x, W_h, b):
+    h, out = np.zeros(W_h.shape[0]), []
+    for x in X:
+        h = x @ W_x + h @ W_h + b
+        out.append(np.tanh(h))
+    return np.array(out)
+
+
+RNN = Exercise(
+    "06-1", _rnn_cases, _rnn,
+    where="h 从 0 开始；每一步用上一步的 h：h = tanh(x_t W_x + h W_h + b)；每一步的 h 都要存下来。",
+    how="h = np.zeros(d_h)；for x_t in X: h = np.tanh(x_t @ W_x + h @ W_h + b)，append；最后 np.array(列表)。",
+    compare=lambda g, w, c: compare_arrays(g, w, c, name="隐状态", atol=1e-9),
+    mistakes=[Mistake("没有用上一步的 h：每个词各算各的，这不是循环。", "h @ W_h 那一项。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, recur=False)),
+              Mistake("只返回了最后一个 h；要返回所有 n 个，形状 (n, d_h)。", "循环里存下每一步。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, last=True)),
+              Mistake("传给下一步的 h 没有经过 tanh（tanh 只用在了存下来的值上）。", "循环里 h 的更新。", _pre_tanh),
+              Mistake("W_x 和 W_h 用反了：x_t 乘 W_x，h 乘 W_h。", "两个矩阵各乘谁。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, swap=True))])
+
+
+def check_rnn(fn, hint=None):
+    """Exercise 06-1: fn(X, W_x, W_h, b) returns all hidden states h_t = tanh(x_t W_x + h_{t-1} W_h + b)."""
+    return run_check(RNN, fn, hint)
+
+
+@lru_cache(maxsize=None)
+def _measured(kind, n, k):
+    from ..compare import path_length
+    return path_length(kind, n, k=k, rng=np.random.default_rng(61))
+
+
+def _path_cases():
+    from ..compare import KIND_LABELS
+    specs = [("attention", 10, 3, False), ("rnn", 10, 3, False), ("cnn", 10, 3, False), ("cnn_dilated", 9, 3, False),
+             ("cnn", 9, 3, True), ("cnn", 40, 5, True), ("cnn_dilated", 10, 3, True), ("cnn_dilated", 33, 2, True),
+             ("cnn_dilated", 125, 5, True), ("cnn_dilated", 243, 3, True), ("rnn", 2, 3, True), ("cnn", 64, 2, True)]
+    return [Case(f"{KIND_LABELS[kind]}、n={n}、k={k}（染色法测得 {_measured(kind, n, k)}）", (kind, n, k), hidden)
+            for kind, n, k, hidden in specs]
+
+
+def _log_float(kind, n, k, ref):
+    return math.ceil(math.log(n, k)) if kind == "cnn_dilated" else ref(kind, n, k)
+
+
+def _path_ref(kind, n, k):
+    return _measured(kind, n, k)
+
+
+def _ok(kind, n, k):
+    """The reference formula, to build the mistakes from."""
+    from ..compare import expected
+    return expected(kind, n, d=1, k=k)["path"]
+
+
+PATH = Exercise(
+    "06-2", _path_cases, _path_ref,
+    where="从第 1 个词到第 n 个词要跨过 n − 1 个位置。RNN 每步前进 1；连续卷积每层最多前进 k − 1；"
+          "空洞卷积 L 层之后能看到 k**L 个位置；注意力一层就到。",
+    how="连续卷积：向上取整的 (n − 1) / (k − 1)，用整数写 -(-(n - 1) // (k - 1))；空洞卷积：最小的 L 使 k**L ≥ n，"
+        "用整数循环（seen *= k），不要用 math.log（浮点误差）。",
+    compare=_int_compare,
+    mistakes=[Mistake("空洞卷积用了 math.ceil(math.log(n, k))：浮点误差让 math.log(125, 5) = 3.0000000000000004，"
+                      "向上取整成了 4，测得的是 3。", "用整数循环代替对数。", lambda kind, n, k: _log_float(kind, n, k, _ok)),
+              Mistake("连续卷积按 n / k 算了；每层最多前进 k − 1 个位置，要跨过的是 n − 1 个位置。", "cnn 那一支。",
+                      lambda kind, n, k: n // k if kind == "cnn" else _ok(kind, n, k)),
+              Mistake("连续卷积用了 n 而不是 n − 1：第 1 个词本来就在第 1 个位置。", "cnn 的距离。",
+                      lambda kind, n, k: -(-n // (k - 1)) if kind == "cnn" else _ok(kind, n, k)),
+              Mistake("RNN 按 n 步算了；从第 1 个词到第 n 个词是 n − 1 步。", "rnn 那一支。",
+                      lambda kind, n, k: n if kind == "rnn" else _ok(kind, n, k)),
+              Mistake("空洞卷积向下取整了：k**L 要 ≥ n 才能到达最后一个词。", "取整的方向。",
+                      lambda kind, n, k: int(math.log(n, k) + 1e-9) if kind == "cnn_dilated" else _ok(kind, n, k))])
+
+
+def check_path_length(fn, hint=None):
+    """Exercise 06-2: fn(kind, n, k) predicts the hops from the first word to the last; graded by measurement."""
+    return run_check(PATH, fn, hint)
+
+
+GIB = 2 ** 30
+
+
+def _max_len(memory_bytes, h, layers, bytes_per_number):
+    return math.isqrt(memory_bytes // (h * layers * bytes_per_number))
+
+
+MAX_LENGTH = Exercise(
+    "06-3", lambda: [Case("1 GiB、1 层 1 个头、float32", (GIB, 1, 1, 4)),
+                     Case("1 KiB、2 个头、3 层、float64", (1024, 2, 3, 8)),
+                     Case("BERT-base 在 16 GiB 里：12 层 × 12 个头、float32", (16 * GIB, 12, 12, 4)),
+                     Case("80 GiB、32 层 × 32 个头、float16", (80 * GIB, 32, 32, 2), hidden=True),
+                     Case("刚好放下 3 × 3", (72, 1, 1, 8), hidden=True)],
+    _max_len,
+    where="所有权重矩阵的字节数 = 层数 × 头数 × n² × 每个数的字节数；要它 ≤ memory_bytes 的最大整数 n。",
+    how="n² ≤ memory_bytes / (layers · h · bytes_per_number)；用 math.isqrt（整数平方根，向下取整）。",
+    compare=_int_compare,
+    passed_note="BERT-base 的权重在 16 GiB 里最多放下约 5 千个词元：n 翻倍，内存翻 4 倍。",
+    mistakes=[Mistake("你按 n（线性）算了；每个头的权重矩阵是 n × n，要开平方。", "n² 那一项。",
+                      lambda m, h, L, b: m // (h * L * b)),
+              Mistake("少乘了层数：每一层都有自己的权重矩阵。", "层数。", lambda m, h, L, b: math.isqrt(m // (h * b))),
+              Mistake("四舍五入会超出内存：要向下取整。", "取整的方向。", lambda m, h, L, b: round(math.sqrt(m / (h * L * b)))),
+              Mistake("少乘了头数：每个头都有自己的 n × n 矩阵。", "头数。", lambda m, h, L, b: math.isqrt(m // (L * b)))])
+
+
+def check_max_length(fn, hint=None):
+    """Exercise 06-3: fn(memory_bytes, h, layers, bytes_per_number) -> the longest n whose weights fit."""
+    return run_check(MAX_LENGTH, fn, hint)

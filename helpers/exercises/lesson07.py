@@ -1,0 +1,147 @@
+"""Exercises of notebook 07: the strongest head, the previous-token head of MiniLM, breaking the toy model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
+
+
+def _top(w, t, q, k):
+    i, j = t.index(q), t.index(k)
+    per = w[:, :, i, j]  # (L, h)
+    return tuple(int(x) for x in np.unravel_index(np.argmax(per), per.shape))
+
+
+def _random_attention(r, L, h, n):
+    e = np.exp(r.normal(size=(L, h, n, n)))
+    return e / e.sum(-1, keepdims=True)
+
+
+def _top_cases():
+    r = rng(9)
+    cases = []
+    for L, h, n, (l0, h0), hidden in ((2, 3, 4, (1, 2), False), (6, 12, 5, (3, 1), True), (1, 1, 3, (0, 0), True),
+                                      (3, 4, 6, (2, 0), True)):
+        w = _random_attention(r, L, h, n)
+        w[l0, h0, n - 1] = 0.0
+        w[l0, h0, n - 1, 0] = 1.0  # this head sends the last token entirely to the first
+        tokens = [f"t{i}" for i in range(n)]
+        cases.append(Case(f"{L} 层 × {h} 个头、{n} 个词元", (w, tokens, tokens[-1], tokens[0]), hidden))
+    return cases
+
+
+def _pair_compare(got, want, case):
+    if isinstance(got, (int, np.integer)):
+        raise _Reject(f"你返回了一个数 {fmt(got)}（像是拉平后的下标）；要返回 (层, 头) 两个整数。")
+    try:
+        got = tuple(int(x) for x in got)
+    except (TypeError, ValueError):
+        raise _Reject(f"应返回 (层, 头) 两个整数，收到 {got!r}。") from None
+    return None if got == tuple(want) else f"应是 (层, 头) = {fmt(tuple(want))}，你的是 {fmt(got)}。"
+
+
+TOP_HEAD = Exercise(
+    "07-1", _top_cases, _top,
+    where="query 给 key 的权重在每个头里是 weights[l, h, i, j]（i 是 query 的行，j 是 key 的列）；在所有 (l, h) 里找最大。",
+    how="per_head = weights[:, :, i, j]（形状 (L, h)），再 np.unravel_index(np.argmax(per_head), per_head.shape)。",
+    compare=_pair_compare,
+    mistakes=[Mistake("你取的是 key 给 query 的权重（行和列反了）：query 是行，key 是列。", "weights[:, :, i, j] 的 i、j。",
+                      lambda w, t, q, k: _top(w, t, k, q)),
+              Mistake("你只在第 0 层里找了；要在所有层、所有头里找。", "第一个轴也要搜索。",
+                      lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)])))),
+              Mistake("层和头的顺序反了：返回 (层, 头)。", "unravel_index 的结果顺序。",
+                      lambda w, t, q, k: _top(w, t, q, k)[::-1])])
+
+
+def check_top_head(fn, hint=None):
+    """Exercise 07-1: fn(weights, tokens, query, key) -> (layer, head) where query attends most to key."""
+    return run_check(TOP_HEAD, fn, hint)
+
+
+def _prev(w):
+    n = w.shape[-1]
+    i = np.arange(1, n)
+    return w[..., i, i - 1].mean(axis=-1)  # (L, h)
+
+
+def _prev_cases():
+    r = rng(70)
+    cases = []
+    for L, h, n, hidden in ((2, 3, 4, False), (6, 12, 9, True), (1, 1, 2, True)):
+        w = _random_attention(r, L, h, n)
+        w[L - 1, 0] = np.eye(n, k=-1) + np.eye(n, k=0) * (np.arange(n) == 0)[:, None]  # a clean previous-token head
+        cases.append(Case(f"{L} 层 × {h} 个头、{n} 个词元", (w,), hidden))
+    return cases
+
+
+PREVIOUS = Exercise(
+    "07-2", _prev_cases, _prev,
+    where="“看前一个词元”的头：第 i 行把权重放在第 i − 1 列，就是主对角线下面那一条。第 0 个词元没有前一个。",
+    how="i = np.arange(1, n)；weights[:, :, i, i - 1] 的形状是 (L, h, n − 1)，对最后一维求平均。",
+    compare=lambda g, w, c: compare_arrays(g, w, c, name="每个头的得分"),
+    mistakes=[Mistake("你量的是“下一个词元”（第 i + 1 列）：对角线上面那一条。", "i − 1 还是 i + 1。",
+                      lambda w: w[..., np.arange(w.shape[-1] - 1), np.arange(1, w.shape[-1])].mean(-1)),
+              Mistake("你量的是对角线（看自己）。", "列号要比行号小 1。",
+                      lambda w: np.diagonal(w, axis1=-2, axis2=-1).mean(-1)),
+              Mistake("第 0 个词元没有前一个：你把 weights[:, :, 0, -1]（最后一列）也算进去了。", "i 从 1 开始。",
+                      lambda w: w[..., np.arange(w.shape[-1]), np.arange(w.shape[-1]) - 1].mean(-1)),
+              Mistake("你求的是和，不是平均：句子越长得分越大。", "sum 和 mean。",
+                      lambda w: _prev(w) * (w.shape[-1] - 1))])
+
+
+def check_previous_token_head(fn, hint=None):
+    """Exercise 07-2: fn(weights (L, h, n, n)) -> (L, h) mean weight on the previous token; then MiniLM's best head."""
+    result = run_check(PREVIOUS, fn, hint)
+    if not result.passed:
+        return result
+    from ..pretrained import CURATED_SENTENCES, load_model_or_precomputed
+
+    model, is_live = load_model_or_precomputed()
+    tokens, att = model.attentions(CURATED_SENTENCES[0])
+    score = np.asarray(fn(np.asarray(att, dtype=float)), dtype=float)  # (L, h)
+    l, h = (int(x) for x in np.unravel_index(np.argmax(score), score.shape))
+    result.message += (f"\n在 all-MiniLM-L6-v2 上（句子 “{CURATED_SENTENCES[0]}”，{'实时' if is_live else '离线'}模式）："
+                       f"第 {l} 层第 {h} 个头最像“看前一个词元”的头，平均把 {score[l, h]:.2f} 的权重给前一个词元"
+                       f"（72 个头的中位数是 {np.median(score):.2f}）。")
+    return result
+
+
+def check_broken_coref(sentence, intended, why, hint=None):
+    """Exercise 07-3 (design): a sentence on which the toy two-layer model resolves "it" wrongly, and why."""
+    from ..coref import resolve
+    from ..text import load_vocabulary
+
+    key = "07-3"
+    where = "第 2 层里“it”找的是带着“动物”或“地点”特征的名词；它从第 1 层的形容词那里拿到这个特征。"
+    how = "试试两个名词都是动物（谁累了？），或者用一个什么都能形容的形容词（big），或者不用形容词。"
+    if sentence is None or intended is None:
+        return check_value(key, False, "还没写（not written yet）：把 sentence 和 intended 换成你的句子和“it”真正指的词。",
+                           where, how, hint, diagnosis="not written")
+    try:
+        r = resolve(str(sentence))
+    except ValueError as exc:
+        return check_value(key, False, f"句子不能分析：{exc}", where, how, hint)
+    if any(r.unknown):
+        unknown = [t for t, u in zip(r.tokens, r.unknown) if u]
+        words = " ".join(w for w in load_vocabulary().words if w.isascii())
+        return check_value(key, False, f"词表里没有 {fmt(unknown)}；请只用这些英文词：{words}", where, how, hint,
+                           diagnosis="unknown")
+    if "it" not in r.tokens or str(intended) not in r.tokens:
+        return check_value(key, False, f"句子里要有 “it” 和你说的 “{intended}”；分词结果是 {fmt(r.tokens)}。",
+                           where, how, hint, diagnosis="missing")
+    got = r.referent()
+    row = "、".join(f"{t} {x:.2f}" for t, x in zip(r.tokens, r.row(2)) if x >= 0.05)
+    if got == str(intended):
+        return check_value(key, False, f"模型答对了：第 2 层 “it” → {got}（{row}）。再找一个它会答错的句子。",
+                           where, how, hint, diagnosis="model right")
+    w = r.row(2)
+    if w[r.tokens.index(got)] - w[r.tokens.index(str(intended))] < 0.05:
+        return check_value(key, False, f"模型没有明确选错：它在 {got} 和 {intended} 之间差不多平分（{row}）。"
+                           "找一个它把大部分权重给错的词的句子。", where, how, hint, diagnosis="tie")
+    if not isinstance(why, str) or len(why.strip()) < 8:
+        return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {intended}）。"
+                           "还差一步：在 why 里用一两句话写下它为什么会错。", where, how, hint, diagnosis="no why")
+    return check_value(key, True, "", "", "", hint,
+                       passed=f"你让模型出错了：第 2 层 “it” → {got}（{row}），而它指的是 {intended}。"
+                              f"你的解释：{why.strip()}\n对照第 1 层：“it”最关注 {r.tokens[int(np.argmax(r.row(1)))]}。")

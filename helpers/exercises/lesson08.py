@@ -1,0 +1,114 @@
+"""Exercises of notebook 08: positional encoding, one whole self-attention layer, layer normalisation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import Case, Exercise, Mistake, _Reject, compare_arrays, rng, run_check
+
+
+def _pe(n, d, swap=False, exponent_scale=1.0, all_sin=False):
+    pos = np.arange(n)[:, None]  # (n, 1)
+    i = np.arange(0, d, 2)[None, :]  # (1, d/2): the even column numbers 2i
+    angle = pos / 10000 ** (exponent_scale * i / d)  # (n, d/2)
+    pe = np.zeros((n, d))
+    first, second = (np.cos, np.sin) if swap else (np.sin, np.cos)
+    pe[:, 0::2] = first(angle)
+    pe[:, 1::2] = np.sin(angle) if all_sin else second(angle)
+    return pe
+
+
+POSITIONAL = Exercise(
+    "08-1", lambda: [Case("n=3、d=4", (3, 4)), Case("n=1、d=2", (1, 2), hidden=True), Case("n=10、d=16", (10, 16), hidden=True),
+                     Case("n=50、d=8", (50, 8), hidden=True)],
+    _pe,
+    where="偶数列 2i 放 sin，奇数列 2i + 1 放 cos，两者用同一个角度 pos / 10000^(2i/d)；2i 就是偶数列的列号。",
+    how="pos = np.arange(n)[:, None]；two_i = np.arange(0, d, 2)[None, :]；angle = pos / 10000 ** (two_i / d)；"
+        "pe[:, 0::2] = np.sin(angle)；pe[:, 1::2] = np.cos(angle)。",
+    compare=lambda g, w, c: compare_arrays(g, w, c, name="位置编码"),
+    mistakes=[Mistake("sin 和 cos 放反了：偶数列是 sin，奇数列是 cos。", "0::2 和 1::2。", lambda n, d: _pe(n, d, swap=True)),
+              Mistake("指数多乘了 2：np.arange(0, d, 2) 已经是 2i，不要再乘 2。", "指数 2i / d。",
+                      lambda n, d: _pe(n, d, exponent_scale=2.0)),
+              Mistake("奇数列也用了 sin；奇数列是 cos。", "1::2 那一行。", lambda n, d: _pe(n, d, all_sin=True)),
+              Mistake("指数用了 i / d，其中 i 是 0, 1, 2, 3：公式里的 2i 是偶数列号 0, 2, 4, 6。", "指数。",
+                      lambda n, d: _pe(n, d, exponent_scale=0.5))])
+
+
+def check_positional_encoding(fn, hint=None):
+    """Exercise 08-1: fn(n, d) returns the sinusoidal positional encoding, shape (n, d)."""
+    return run_check(POSITIONAL, fn, hint)
+
+
+def _layer(X, Wq, Wk, Wv, scale=True, values=True, k_matrix=None):
+    Q, K, V = X @ Wq, X @ (Wk if k_matrix is None else k_matrix), X @ Wv
+    s = Q @ K.T / (np.sqrt(Q.shape[-1]) if scale else 1.0)  # (n, n)
+    e = np.exp(s - s.max(-1, keepdims=True))
+    w = e / e.sum(-1, keepdims=True)
+    return w @ (V if values else X)
+
+
+def _layer_cases():
+    r = rng(8)
+    return [Case(f"{n} 个词、d={d}、d_k={dk}", (r.normal(size=(n, d)), r.normal(size=(d, dk)), r.normal(size=(d, dk)),
+                                               r.normal(size=(d, dk))), hidden=k > 0)
+            for k, (n, d, dk) in enumerate(((3, 9, 3), (5, 4, 2), (1, 6, 6), (4, 8, 8)))]
+
+
+def _output_only(got, want, case):
+    if isinstance(got, tuple):
+        raise _Reject(f"只返回输出就够了，你返回了一个含 {len(got)} 个元素的元组。")
+    return compare_arrays(got, want, case, name="输出")
+
+
+SELF_ATTENTION = Exercise(
+    "08-2", _layer_cases, _layer,
+    where="整条流水线：Q、K、V = X 乘三个矩阵 → 分数 QKᵀ/√d_k → 每行 softmax → 权重 @ V。",
+    how="可以用第 04 课的 scaled_dot_product_attention(X @ W_Q, X @ W_K, X @ W_V)，只返回第一个结果。",
+    compare=_output_only,
+    mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),
+              Mistake("少除了 √d_k。", "分数那一步。", lambda X, a, b, c: _layer(X, a, b, c, scale=False)),
+              Mistake("K 用了 W_Q。", "K = X @ W_K。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a))])
+
+
+def check_self_attention_layer(fn, hint=None):
+    """Exercise 08-2: fn(X, W_Q, W_K, W_V) returns the output of one self-attention layer, shape (n, d_k)."""
+    return run_check(SELF_ATTENTION, fn, hint)
+
+
+def _ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
+    mu = x.mean(axis, keepdims=True)
+    var = x.var(axis, ddof=ddof, keepdims=True)
+    y = (x - mu) / np.sqrt(var + eps)
+    return y * g + b if affine else y
+
+
+CONSTANT = "有一行所有数都相同：方差是 0，不加 ε 就是 0 / 0 = NaN"
+
+
+def _ln_cases():
+    r = rng(10)
+    return [Case("一个向量，γ = 1、β = 0", (np.array([1.0, 2.0, 3.0]), np.ones(3), np.zeros(3))),
+            Case("4 个词、8 维", (r.normal(size=(4, 8)) * 5 + 2, r.normal(size=8), r.normal(size=8)), hidden=True),
+            Case("一行全是 0.5（方差为 0）", (np.array([[0.5, 0.5, 0.5, 0.5], [1.0, -1.0, 2.0, 0.0]]), np.ones(4),
+                                            np.full(4, 0.1)), hidden=True, nan_reason=CONSTANT),
+            Case("批次 (2, 3, 6)", (r.normal(size=(2, 3, 6)), np.ones(6), np.full(6, 0.5)), hidden=True)]
+
+
+LAYER_NORM = Exercise(
+    "08-3", _ln_cases, _ln,
+    where="对每一行（最后一维）单独：减去这一行的均值，除以 √(这一行的方差 + ε)，再乘 γ 加 β。",
+    how="mu = x.mean(-1, keepdims=True)；var = x.var(-1, keepdims=True)（总体方差，np.var 的默认）；"
+        "(x - mu) / np.sqrt(var + 1e-12) * gamma + beta。",
+    compare=lambda g, w, c: compare_arrays(g, w, c, name="归一化结果", atol=1e-6),
+    mistakes=[Mistake("少了 ε：方差为 0 的一行（所有数都相同）得到 0 / 0 = NaN。", "√(方差 + ε)。",
+                      lambda x, g, b: _ln(x, g, b, eps=0.0)),
+              Mistake("用了样本方差（ddof=1）；LayerNorm 用总体方差（np.var 的默认 ddof=0）。", "var 的 ddof。",
+                      lambda x, g, b: _ln(x, g, b, ddof=1)),
+              Mistake("沿错了轴：要对每个词（每一行，axis=-1）归一化，不是每一列。", "mean 和 var 的 axis。",
+                      lambda x, g, b: _ln(x, g, b, axis=0)),
+              Mistake("没有乘 γ、加 β。", "最后一步。", lambda x, g, b: _ln(x, g, b, affine=False))])
+
+
+def check_layer_norm(fn, hint=None):
+    """Exercise 08-3: fn(x, gamma, beta) = LayerNorm over the last axis, ε = 1e-12 (BERT's value)."""
+    return run_check(LAYER_NORM, fn, hint)

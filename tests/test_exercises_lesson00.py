@@ -1,0 +1,48 @@
+"""Exercises of notebook 00: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("00_course_intro")
+
+
+@pytest.mark.parametrize("answer", [s.dot, lambda a, b: a @ b, lambda a, b: np.dot(a, b),
+                                    lambda a, b: sum(x * y for x, y in zip(a, b))])
+def test_dot_correct_forms(answer):
+    assert_passes(ex.check_dot, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda a, b: a * b, "还差一步：把它们加起来"),
+    (lambda a, b: float(np.sum(a + b)), "相加了，不是相乘"),
+    (lambda a, b: float(np.sum(a) * np.sum(b)), "先把每个向量各自求和"),
+])
+def test_dot_mistakes(answer, diagnosis):
+    assert_fails(ex.check_dot, answer, diagnosis)
+
+
+def test_shapes():
+    assert_passes(ex.check_shapes, s.shapes)
+    assert_passes(ex.check_shapes, {k: list(v) for k, v in s.shapes.items()})
+    assert "还没写" in ex.check_shapes({k: None for k in s.shapes}).message
+    for key, got, diagnosis in (("Q = X @ W_Q", (3, 5), "转置"), ("Q @ K.T", (3, 3), "Qᵀ @ K"),
+                                ("weights @ V", (5, 5), "权重的形状"), ("Q = X @ W_Q", (5, 9), "X 的形状")):
+        assert_fails(ex.check_shapes, {**s.shapes, key: got}, diagnosis)
+
+
+@pytest.mark.parametrize("answer", [s.row_sums, lambda M: M.sum(axis=-1), lambda M: M.sum(axis=1, keepdims=True),
+                                    lambda M: np.array([sum(row) for row in M])])
+def test_row_sums_correct_forms(answer):
+    assert_passes(ex.check_row_sums, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda M: M.sum(axis=0), "每一列的和"),
+    (lambda M: M.sum(), "整个矩阵加成了一个数"),
+    (lambda M: M.mean(axis=1), "平均值"),
+])
+def test_row_sums_mistakes(answer, diagnosis):
+    assert_fails(ex.check_row_sums, answer, diagnosis)

@@ -1,0 +1,63 @@
+"""Exercises of notebook 01: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("01_core_idea")
+
+
+@pytest.mark.parametrize("answer", [s.similarity, lambda X: np.dot(X, X.T), lambda X: np.einsum("id,jd->ij", X, X),
+                                    lambda X: np.array([[a @ b for b in X] for a in X])])
+def test_similarity_correct_forms(answer):
+    assert_passes(ex.check_similarity, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda X: X.T @ X, "Xᵀ X"),
+    (lambda X: X * X, "逐元素相乘"),
+    (lambda X: (X / np.linalg.norm(X, axis=1, keepdims=True)) @ (X / np.linalg.norm(X, axis=1, keepdims=True)).T,
+     "余弦相似度"),
+])
+def test_similarity_mistakes(answer, diagnosis):
+    assert_fails(ex.check_similarity, answer, diagnosis)
+
+
+@pytest.mark.parametrize("answer", [s.most_attended,
+                                    lambda w, t, word: t[list(w[t.index(word)]).index(max(w[t.index(word)]))]])
+def test_most_attended_correct_forms(answer):
+    assert_passes(ex.check_most_attended, answer)
+
+
+def _last_of_ties(w, t, word):
+    row = list(w[t.index(word)])
+    return t[len(row) - 1 - row[::-1].index(max(row))]
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda w, t, word: t[int(np.argmax(w[:, t.index(word)]))], "那一列"),
+    (lambda w, t, word: t[int(np.argmin(w[t.index(word)]))], "最小"),
+    (_last_of_ties, "并列最大"),
+    (lambda w, t, word: int(np.argmax(w[t.index(word)])), "下标"),
+])
+def test_most_attended_mistakes(answer, diagnosis):
+    assert_fails(ex.check_most_attended, answer, diagnosis)
+
+
+def test_not_self_design():
+    assert_passes(ex.check_not_self, s.X_design)
+    assert_passes(ex.check_not_self, [[0.0, 1.0], [0.5, 3.0]])
+    assert "还没写" in ex.check_not_self(None).message
+    assert_fails(ex.check_not_self, np.eye(2), "还是最关注自己")
+    assert_fails(ex.check_not_self, [[2.0, 0.0], [1.0, 0.0]], "还是最关注自己")
+    assert_fails(ex.check_not_self, [[1.0, 0.0, 0.0]], "(2, 2)")
+
+
+def test_no_two_words_can_both_prefer_the_other():
+    """The claim in check_not_self's message: x0·x1 ≤ max(|x0|², |x1|²), on many random pairs."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10_000, 2, 5)) * rng.uniform(0.1, 10, size=(10_000, 2, 1))
+    S01 = np.einsum("nd,nd->n", X[:, 0], X[:, 1])
+    assert np.all(S01 <= np.maximum((X[:, 0] ** 2).sum(1), (X[:, 1] ** 2).sum(1)) + 1e-9)

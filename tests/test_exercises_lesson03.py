@@ -1,0 +1,93 @@
+"""Exercises of notebook 03: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("03_scores_softmax")
+
+
+def softmax_by_rows(x):
+    x = np.asarray(x, dtype=float)
+    flat = x.reshape(-1, x.shape[-1])
+    out = []
+    for row in flat:
+        e = np.exp(row - max(row))
+        out.append(e / e.sum())
+    return np.array(out).reshape(x.shape)
+
+
+def softmax_logsumexp(x):
+    m = x.max(axis=-1, keepdims=True)
+    return np.exp(x - m - np.log(np.exp(x - m).sum(axis=-1, keepdims=True)))
+
+
+@pytest.mark.parametrize("answer", [s.my_softmax, softmax_by_rows, softmax_logsumexp,
+                                    lambda x: s.my_softmax(x).astype(np.float32)])
+def test_softmax_correct_forms(answer):
+    assert_passes(ex.check_softmax, answer)
+
+
+def global_max(x):
+    e = np.exp(x - x.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def global_sum(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum()
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), "没有先减最大值"),
+    (global_max, "整个数组的最大值"),
+    (global_sum, "整个数组的和"),
+    (lambda x: x / x.sum(axis=-1, keepdims=True), "没有做 exp"),
+])
+def test_softmax_mistakes(answer, diagnosis):
+    assert_fails(ex.check_softmax, answer, diagnosis)
+
+
+def test_the_global_max_softmax_really_gives_nan_on_the_promised_2d_case():
+    with np.errstate(all="ignore"):
+        assert np.isnan(global_max(np.array([[1000.0, 999.0], [0.0, -1.0]]))[1]).all()
+
+
+def test_softmax_may_not_call_the_helper():
+    from helpers.attention import softmax
+
+    assert_fails(ex.check_softmax, lambda x: softmax(x), "不能调用 helpers 里的 softmax")
+
+
+def test_article_d_k():
+    for answer in (s.article_d_k, 83, 82.6, "82.6"):
+        assert_passes(ex.check_article_d_k, answer)
+    assert "还没写" in ex.check_article_d_k(None).message
+    assert_fails(ex.check_article_d_k, 64, "0.724")
+    assert_fails(ex.check_article_d_k, 9.09, "√d_k")
+    assert_fails(ex.check_article_d_k, 200, "d_k 要更小")
+    assert_fails(ex.check_article_d_k, 16, "d_k 还要更大")
+
+
+def test_dot_variance_accepts_the_expectation_and_a_measurement():
+    for answer in (s.variance_answer, (64.0, 1.0), (65.2, 1.02), [60.1, 0.94]):
+        assert_passes(ex.check_dot_variance, answer)
+    assert "还没写" in ex.check_dot_variance(None).message
+    assert_fails(ex.check_dot_variance, (8, 1), "标准差")
+    assert_fails(ex.check_dot_variance, (64, 8), "(√d_k)² = d_k")
+    assert_fails(ex.check_dot_variance, (1, 1), "缩放前的方差")
+    assert_fails(ex.check_dot_variance, (64, 64), "缩放后的方差")
+
+
+def test_design_query():
+    assert_passes(ex.check_design_query, s.q_fish)
+    assert_passes(ex.check_design_query, (4.0, -1.0, 0.0))
+    assert "还没写" in ex.check_design_query(None).message
+    short = ex.check_design_query([1.0, 0.0, 0.0])
+    assert not short.passed and "方向对了" in short.message and "太短" in short.message
+    assert "让 q 指向 K" not in short.message  # it already points there
+    assert_fails(ex.check_design_query, [0.0, 0.0, 5.0], "没有指向")
+    assert_fails(ex.check_design_query, [100.0, 0.0, 0.0], "-10 到 10")
+    assert_fails(ex.check_design_query, [1.0, 2.0], "3 个分量")

@@ -1,0 +1,133 @@
+"""Exercises of notebook 04: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("04_weighted_sum")
+
+
+@pytest.mark.parametrize("answer", [s.weighted_sum, lambda w, V: (w[:, None] * V).sum(axis=0),
+                                    lambda w, V: sum(wj * vj for wj, vj in zip(w, V)), lambda w, V: V.T @ w])
+def test_weighted_sum_correct_forms(answer):
+    assert_passes(ex.check_weighted_sum, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda w, V: w[:, None] * V, "还没有加起来"),
+    (lambda w, V: (w[:, None] * V).sum(axis=1), "加错了方向"),
+    (lambda w, V: (w[:, None] * V).mean(axis=0), "平均"),
+    (lambda w, V: V.sum(axis=0), "没有用权重"),
+])
+def test_weighted_sum_mistakes(answer, diagnosis):
+    assert_fails(ex.check_weighted_sum, answer, diagnosis)
+
+
+def _softmax(s, axis=-1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def attention_loop(Q, K, V):
+    w = np.array([_softmax(np.array([q @ k for k in K]) / np.sqrt(len(q))) for q in Q])
+    return w @ V, w
+
+
+@pytest.mark.parametrize("answer", [s.my_attention, attention_loop,
+                                    lambda Q, K, V: [_softmax(Q @ K.T / Q.shape[1] ** 0.5) @ V,
+                                                     _softmax(Q @ K.T / Q.shape[1] ** 0.5)],
+                                    lambda Q, K, V: tuple(a.astype(np.float32) for a in s.my_attention(Q, K, V))])
+def test_attention_correct_forms(answer):
+    assert_passes(ex.check_attention, answer)
+
+
+def _att(Q, K, V, scale=None, axis=-1, naive=False, transpose=False):
+    S = (K @ Q.T if transpose else Q @ K.T) * (Q.shape[-1] ** -0.5 if scale is None else scale)
+    w = np.exp(S) / np.exp(S).sum(axis, keepdims=True) if naive else _softmax(S, axis)
+    return w @ V, w
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda Q, K, V: _att(Q, K, V, scale=1.0), "少除了 √d_k"),
+    (lambda Q, K, V: _att(Q, K, V, scale=1 / Q.shape[-1]), "除以的是 d_k"),
+    (lambda Q, K, V: _att(Q, K, V, axis=0), "softmax 沿错了轴"),
+    (lambda Q, K, V: _att(Q, K, V, transpose=True), "权重是转置的"),
+    (lambda Q, K, V: _att(Q, K, V, naive=True), "没有先减去每一行的最大值"),
+    (lambda Q, K, V: _att(Q, K, V)[::-1], "顺序反了"),
+    (lambda Q, K, V: _att(Q, K, V)[0], "应返回 (output, weights)"),
+])
+def test_attention_mistakes(answer, diagnosis):
+    assert_fails(ex.check_attention, answer, diagnosis)
+
+
+def test_attention_may_not_call_the_helpers():
+    import helpers.attention as A
+
+    assert_fails(ex.check_attention, lambda Q, K, V: A.scaled_dot_product_attention(Q, K, V),
+                 "不能调用 helpers 里的 scaled_dot_product_attention")
+
+
+def masked_minus_1e9(Q, K, V, mask):
+    S = np.where(mask, Q @ K.T / np.sqrt(Q.shape[-1]), -1e9)
+    w = _softmax(S)
+    return w @ V, w
+
+
+def masked_inf_then_nan_to_zero(Q, K, V, mask):
+    S = np.where(mask, Q @ K.T / np.sqrt(Q.shape[-1]), -np.inf)
+    with np.errstate(invalid="ignore"):
+        w = np.nan_to_num(_softmax(S))
+    return w @ V, w
+
+
+def masked_after_softmax_renormalised(Q, K, V, mask):
+    w = _softmax(Q @ K.T / np.sqrt(Q.shape[-1])) * mask
+    total = w.sum(-1, keepdims=True)
+    w = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    return w @ V, w
+
+
+@pytest.mark.parametrize("answer", [s.my_masked_attention, masked_minus_1e9, masked_inf_then_nan_to_zero])
+def test_masked_attention_correct_forms(answer):
+    assert_passes(ex.check_masked_attention, answer)
+
+
+def masked_plain_inf(Q, K, V, mask):
+    S = np.where(mask, Q @ K.T / np.sqrt(Q.shape[-1]), -np.inf)
+    w = _softmax(S)
+    return w @ V, w
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(Q @ K.T / np.sqrt(Q.shape[-1])) * m), "掩码放在了 softmax 之后"),
+    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(np.where(m, Q @ K.T / np.sqrt(Q.shape[-1]), 0.0))), "换成了 0"),
+    (lambda Q, K, V, m: s.my_masked_attention(Q, K, V, ~m), "掩码用反了"),
+    (lambda Q, K, V, m: s.my_attention(Q, K, V), "没有用 mask"),
+    (masked_plain_inf, "全被掩码的一行得到了 NaN"),
+    (masked_after_softmax_renormalised, "每一行加起来应是 1"),  # fine in exact maths, but ±1000 scores underflow
+])
+def test_masked_attention_mistakes(answer, diagnosis):
+    assert_fails(ex.check_masked_attention, answer, diagnosis)
+
+
+def test_fully_masked_row_is_not_called_overflow():
+    result = ex.check_masked_attention(masked_plain_inf)
+    assert "溢出" not in result.message and "NaN" in result.message
+
+
+def test_masked_prediction():
+    assert_passes(lambda a: ex.check_masked_prediction(*a), (s.cat_row, s.fish_unchanged))
+    assert_passes(lambda a: ex.check_masked_prediction(*a), (np.array([1, 0, 0]), 1))
+    assert "还没写" in ex.check_masked_prediction(None, None).message
+    from helpers.toy import toy_qkv
+    from helpers.attention import scaled_dot_product_attention
+
+    toy = toy_qkv("猫吃鱼")
+    unmasked = scaled_dot_product_attention(toy.Q, toy.K, toy.V)[1][0]
+    check = lambda a: ex.check_masked_prediction(*a)
+    check.__name__ = "check_masked_prediction"
+    assert_fails(check, (unmasked, True), "不加掩码时")
+    assert_fails(check, ([1.0, 0.5, 0.0], True), "加起来是 1.5")
+    assert_fails(check, ([1.0, 0.0, 0.0], False), "最后一个词")

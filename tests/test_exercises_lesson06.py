@@ -1,0 +1,97 @@
+"""Exercises of notebook 06: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import math
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("06_vs_rnn_cnn")
+
+
+def rnn_preallocated(X, W_x, W_h, b):
+    H = np.zeros((len(X), W_h.shape[0]))
+    h = np.zeros(W_h.shape[0])
+    for t in range(len(X)):
+        h = H[t] = np.tanh(X[t] @ W_x + h @ W_h + b)
+    return H
+
+
+@pytest.mark.parametrize("answer", [s.rnn_forward, rnn_preallocated])
+def test_rnn_correct_forms(answer):
+    assert_passes(ex.check_rnn, answer)
+
+
+def rnn(X, W_x, W_h, b, recur=True, last=False, swap=False, pre=False):
+    h, out = np.zeros(W_h.shape[0]), []
+    for x in X:
+        z = (x @ W_h + h @ W_x if swap else x @ W_x + (h @ W_h if recur else 0)) + b
+        h = z if pre else np.tanh(z)
+        out.append(np.tanh(h) if pre else h)
+    return out[-1] if last else np.array(out)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda *a: rnn(*a, recur=False), "没有用上一步的 h"),
+    (lambda *a: rnn(*a, last=True), "只返回了最后一个 h"),
+    (lambda *a: rnn(*a, pre=True), "没有经过 tanh"),
+    (lambda *a: rnn(*a, swap=True), "用反了"),
+])
+def test_rnn_mistakes(answer, diagnosis):
+    assert_fails(ex.check_rnn, answer, diagnosis)
+
+
+def path_with_log_rounded(kind, n, k):
+    if kind == "cnn_dilated":
+        return math.ceil(round(math.log(n, k), 9))
+    return s.predicted_path_length(kind, n, k)
+
+
+@pytest.mark.parametrize("answer", [s.predicted_path_length, path_with_log_rounded])
+def test_path_length_correct_forms(answer):
+    assert_passes(ex.check_path_length, answer)
+
+
+def other(kind, n, k):
+    return s.predicted_path_length(kind, n, k)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda kind, n, k: math.ceil(math.log(n, k)) if kind == "cnn_dilated" else other(kind, n, k), "浮点误差"),
+    (lambda kind, n, k: n // k if kind == "cnn" else other(kind, n, k), "n / k"),
+    (lambda kind, n, k: math.ceil(n / (k - 1)) if kind == "cnn" else other(kind, n, k), "n 而不是 n − 1"),
+    (lambda kind, n, k: n if kind == "rnn" else other(kind, n, k), "RNN 按 n 步"),
+    (lambda kind, n, k: int(math.log(n, k) + 1e-9) if kind == "cnn_dilated" else other(kind, n, k), "向下取整"),
+])
+def test_path_length_mistakes(answer, diagnosis):
+    assert_fails(ex.check_path_length, answer, diagnosis)
+
+
+def test_path_length_is_graded_by_measurement_and_the_float_log_trap_is_real():
+    from helpers.compare import path_length
+
+    assert path_length("cnn_dilated", 125, k=5, rng=np.random.default_rng(0)) == 3
+    assert math.ceil(math.log(125, 5)) == 4
+
+
+@pytest.mark.parametrize("answer", [s.max_length, lambda m, h, L, b: int(math.floor(math.sqrt(m / (h * L * b)))),
+                                    lambda m, h, L, b: int((m // (h * L * b)) ** 0.5)])
+def test_max_length_correct_forms(answer):
+    assert_passes(ex.check_max_length, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda m, h, L, b: m // (h * L * b), "线性"),
+    (lambda m, h, L, b: math.isqrt(m // (h * b)), "少乘了层数"),
+    (lambda m, h, L, b: round(math.sqrt(m / (h * L * b))), "四舍五入"),
+    (lambda m, h, L, b: math.isqrt(m // (L * b)), "少乘了头数"),
+])
+def test_max_length_mistakes(answer, diagnosis):
+    assert_fails(ex.check_max_length, answer, diagnosis)
+
+
+def test_max_length_passed_note_is_computed():
+    assert s.max_length(16 * 2 ** 30, 12, 12, 4) == 5461  # "约 5 千个词元"
+    assert s.max_length(16 * 2 ** 30, 12, 12, 4) ** 2 * 12 * 12 * 4 <= 16 * 2 ** 30

@@ -1,0 +1,86 @@
+"""Exercises of notebook 07: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+
+s = load("07_it_animal")
+
+
+def top_head_loop(w, t, q, k):
+    best, where = -1.0, None
+    for l in range(w.shape[0]):
+        for h in range(w.shape[1]):
+            if w[l, h, t.index(q), t.index(k)] > best:
+                best, where = w[l, h, t.index(q), t.index(k)], [l, h]
+    return where
+
+
+@pytest.mark.parametrize("answer", [s.top_head, top_head_loop,
+                                    lambda w, t, q, k: np.unravel_index(np.argmax(w[..., t.index(q), t.index(k)]),
+                                                                        w.shape[:2])])
+def test_top_head_correct_forms(answer):
+    assert_passes(ex.check_top_head, answer)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda w, t, q, k: s.top_head(w, t, k, q), "行和列反了"),
+    (lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)]))), "只在第 0 层"),
+    (lambda w, t, q, k: s.top_head(w, t, q, k)[::-1], "层和头的顺序反了"),
+    (lambda w, t, q, k: int(np.argmax(w[..., t.index(q), t.index(k)])), "拉平后的下标"),
+])
+def test_top_head_mistakes(answer, diagnosis):
+    assert_fails(ex.check_top_head, answer, diagnosis)
+
+
+def previous_loop(w):
+    L, h, n, _ = w.shape
+    return np.array([[np.mean([w[l, j, i, i - 1] for i in range(1, n)]) for j in range(h)] for l in range(L)])
+
+
+@pytest.mark.parametrize("answer", [s.previous_token_scores, previous_loop,
+                                    lambda w: np.diagonal(w, offset=-1, axis1=-2, axis2=-1).mean(-1)])
+def test_previous_token_correct_forms(answer):
+    result = assert_passes(ex.check_previous_token_head, answer)
+    assert "all-MiniLM-L6-v2" in result.message and "最像“看前一个词元”的头" in result.message
+
+
+def test_previous_token_head_works_offline(monkeypatch):
+    """Without the weights the check uses the precomputed attention and names the same head."""
+    import helpers.pretrained as P
+
+    live = ex.check_previous_token_head(s.previous_token_scores).message
+    monkeypatch.setattr(P, "load_model", lambda *a, **k: (_ for _ in ()).throw(P.ModelNotAvailable("no weights")))
+    offline = ex.check_previous_token_head(s.previous_token_scores).message
+    assert "离线模式" in offline
+    head = lambda text: text.split("）：")[-1].split("最像")[0]
+    assert head(offline) == head(live)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda w: np.diagonal(w, offset=1, axis1=-2, axis2=-1).mean(-1), "下一个词元"),
+    (lambda w: np.diagonal(w, axis1=-2, axis2=-1).mean(-1), "对角线（看自己）"),
+    (lambda w: w[..., np.arange(w.shape[-1]), np.arange(w.shape[-1]) - 1].mean(-1), "最后一列"),
+    (lambda w: np.diagonal(w, offset=-1, axis1=-2, axis2=-1).sum(-1), "求的是和"),
+])
+def test_previous_token_mistakes(answer, diagnosis):
+    assert_fails(ex.check_previous_token_head, answer, diagnosis)
+
+
+def check(args):
+    return ex.check_broken_coref(*args)
+
+
+check.__name__ = "check_broken_coref"
+
+
+def test_broken_coref_design():
+    assert_passes(check, (s.sentence, s.intended, s.why))
+    assert "还没写" in ex.check_broken_coref(None, None, "").message
+    assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "因为……很长的解释"), "模型答对了")
+    assert_fails(check, ("The dog saw the tired cat because it was hungry.", "cat", "因为……很长的解释"), "没有明确选错")
+    assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "因为……很长的解释"), "词表里没有")
+    assert_fails(check, (s.sentence, s.intended, ""), "为什么会错")
+    assert_fails(check, ("The cat ate the fish.", "cat", "因为……很长的解释"), "要有 “it”")

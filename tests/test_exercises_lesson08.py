@@ -1,0 +1,92 @@
+"""Exercises of notebook 08: the reference passes, other correct forms pass, plausible mistakes are named."""
+
+import numpy as np
+import pytest
+
+from exercise_harness import assert_fails, assert_passes, load
+from helpers import exercises as ex
+from helpers.attention import scaled_dot_product_attention
+
+s = load("08_summary_quiz")
+
+
+def pe_loop(n, d):
+    pe = np.zeros((n, d))
+    for pos in range(n):
+        for i in range(d // 2):
+            angle = pos / 10000 ** (2 * i / d)
+            pe[pos, 2 * i], pe[pos, 2 * i + 1] = np.sin(angle), np.cos(angle)
+    return pe
+
+
+@pytest.mark.parametrize("answer", [s.positional_encoding, pe_loop])
+def test_positional_encoding_correct_forms(answer):
+    assert_passes(ex.check_positional_encoding, answer)
+
+
+def pe(n, d, swap=False, scale=1.0, all_sin=False):
+    angle = np.arange(n)[:, None] / 10000 ** (scale * np.arange(0, d, 2)[None, :] / d)
+    out = np.zeros((n, d))
+    out[:, 0::2] = np.cos(angle) if swap else np.sin(angle)
+    out[:, 1::2] = np.sin(angle) if (swap or all_sin) else np.cos(angle)
+    return out
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda n, d: pe(n, d, swap=True), "放反了"),
+    (lambda n, d: pe(n, d, scale=2.0), "多乘了 2"),
+    (lambda n, d: pe(n, d, all_sin=True), "奇数列也用了 sin"),
+    (lambda n, d: pe(n, d, scale=0.5), "i / d"),
+])
+def test_positional_encoding_mistakes(answer, diagnosis):
+    assert_fails(ex.check_positional_encoding, answer, diagnosis)
+
+
+@pytest.mark.parametrize("answer", [s.self_attention_layer,
+                                    lambda X, a, b, c: scaled_dot_product_attention(X @ a, X @ b, X @ c)[0]])
+def test_self_attention_layer_correct_forms(answer):
+    assert_passes(ex.check_self_attention_layer, answer)
+
+
+def layer(X, a, b, c, values=True, scale=True, k=None):
+    Q, K, V = X @ a, X @ (b if k is None else k), X @ c
+    S = Q @ K.T / (np.sqrt(Q.shape[1]) if scale else 1)
+    e = np.exp(S - S.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True) @ (V if values else X)
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda X, a, b, c: layer(X, a, b, c, values=False), "乘的是 X"),
+    (lambda X, a, b, c: layer(X, a, b, c, scale=False), "少除了 √d_k"),
+    (lambda X, a, b, c: layer(X, a, b, c, k=a), "K 用了 W_Q"),
+    (lambda X, a, b, c: scaled_dot_product_attention(X @ a, X @ b, X @ c), "元组"),
+])
+def test_self_attention_layer_mistakes(answer, diagnosis):
+    assert_fails(ex.check_self_attention_layer, answer, diagnosis)
+
+
+@pytest.mark.parametrize("answer", [s.layer_norm,
+                                    lambda x, g, b: (x - x.mean(-1, keepdims=True)) / (x.std(-1, keepdims=True) + 1e-12) * g + b])
+def test_layer_norm_correct_forms(answer):
+    assert_passes(ex.check_layer_norm, answer)
+
+
+def test_layer_norm_matches_the_models_own():
+    from helpers.pretrained import layer_norm
+
+    assert_passes(ex.check_layer_norm, lambda x, g, b: layer_norm(x, g, b))
+
+
+def ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
+    y = (x - x.mean(axis, keepdims=True)) / np.sqrt(x.var(axis, ddof=ddof, keepdims=True) + eps)
+    return y * g + b if affine else y
+
+
+@pytest.mark.parametrize("answer, diagnosis", [
+    (lambda x, g, b: ln(x, g, b, eps=0.0), "少了 ε"),
+    (lambda x, g, b: ln(x, g, b, ddof=1), "样本方差"),
+    (lambda x, g, b: ln(x, g, b, axis=0), "沿错了轴"),
+    (lambda x, g, b: ln(x, g, b, affine=False), "没有乘 γ"),
+])
+def test_layer_norm_mistakes(answer, diagnosis):
+    assert_fails(ex.check_layer_norm, answer, diagnosis)

@@ -1,0 +1,88 @@
+"""helpers.widgets._base: every course widget sends one view update per reader action, shows a
+static snapshot where no widget manager runs, and never re-enters its own callbacks."""
+
+import numpy as np
+import pytest
+
+from helpers.multihead import init_multi_head
+from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
+from helpers.toy import toy_qkv
+from helpers.widgets import (CorefExplorer, MaskExplorer, ModelExplorer, MultiHeadExplorer, QKVEditor, ReachExplorer,
+                             SentenceExplorer, SoftmaxExplorer)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _walk(w):
+    yield w
+    for c in getattr(w, "children", ()):
+        yield from _walk(c)
+
+
+def _toy():
+    return toy_qkv("猫吃鱼")
+
+
+def _multihead():
+    P = init_multi_head(9, 8, 4, rng=np.random.default_rng(0), std=1.0)
+    return MultiHeadExplorer(P["W_Q"], P["W_K"], P["W_V"], P["W_O"], h=2)
+
+
+# (build the widget, one reader action on it)
+CASES = {
+    "sentence": (lambda: SentenceExplorer("猫吃鱼"), lambda w: setattr(w.text, "value", "狗追老鼠")),
+    "qkv_slider": (lambda: QKVEditor(_toy().tokens, _toy().Q, _toy().K, _toy().V),
+                   lambda w: setattr(w.sliders["Q"][1], "value", 2.2)),
+    "qkv_word": (lambda: QKVEditor(_toy().tokens, _toy().Q, _toy().K, _toy().V),
+                 lambda w: setattr(w.word, "value", 2)),
+    "softmax": (lambda: SoftmaxExplorer([8.2, 0.5], ["吃", "鱼"]), lambda w: setattr(w.d_k, "value", 64)),
+    "mask": (lambda: MaskExplorer(_toy().tokens, _toy().Q, _toy().K, _toy().V),
+             lambda w: setattr(w.kind, "value", "causal")),
+    "multihead_h": (_multihead, lambda w: setattr(w.h_buttons, "value", 8)),
+    "multihead_head": (_multihead, lambda w: setattr(w.head_buttons, "value", 1)),
+    "reach_length": (lambda: ReachExplorer(n=12, source=11), lambda w: setattr(w.length, "value", 6)),
+    "reach_layer": (lambda: ReachExplorer(n=12), lambda w: setattr(w.layer, "value", "rnn")),
+    "coref": (lambda: CorefExplorer(), lambda w: setattr(w.adjective, "value", "wide")),
+    "model_sentence": (lambda: ModelExplorer(PrecomputedModel(), list(CURATED_SENTENCES[:4])),
+                       lambda w: setattr(w.sentence, "value", CURATED_SENTENCES[1])),
+    "model_head": (lambda: ModelExplorer(PrecomputedModel(), list(CURATED_SENTENCES[:4])),
+                   lambda w: setattr(w.head, "value", 3)),
+    "bad_input": (lambda: SentenceExplorer("猫吃鱼"), lambda w: setattr(w.text, "value", "")),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_one_reader_action_is_one_view_update(name):
+    build, act = CASES[name]
+    w = build()
+    html_views = [v for v in _walk(w.widget) if type(v).__name__ in ("HTML", "HTMLMath")]
+    assert html_views == [w.view], "one HTML view holds the message and every panel"
+    changes = []
+    w.view.observe(lambda c: changes.append(c["new"]), "value")
+    act(w)
+    assert len(changes) == 1, f"{len(changes)} view updates for one action"
+
+
+def test_snapshot_is_the_text_html_beside_the_widget_view():
+    toy = _toy()
+    ed = QKVEditor(toy.tokens, toy.Q, toy.K, toy.V)
+    data = ed._repr_mimebundle_()
+    assert WIDGET_VIEW in data and data[WIDGET_VIEW]["model_id"] == ed.widget.model_id
+    snap = data["text/html"]
+    assert f'data-model-id="{ed.widget.model_id}"' in snap
+    assert '<input type="range" disabled' in snap and "<label>Q[x1]</label>" in snap
+    assert ed.view.value in snap  # the panels as they are now
+
+
+def test_syncing_is_a_context_manager_that_nests():
+    w = SentenceExplorer("猫吃鱼")
+    assert not w.syncing
+    with w._syncing():
+        with w._syncing():
+            assert w.syncing
+        assert w.syncing
+    assert not w.syncing
+    with pytest.raises(RuntimeError):
+        with w._syncing():
+            raise RuntimeError
+    assert not w.syncing

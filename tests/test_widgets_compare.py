@@ -1,0 +1,51 @@
+"""helpers.widgets.compare (notebook 06), driven headlessly."""
+
+import html
+
+import numpy as np
+import pytest
+
+from helpers.compare import KINDS, hops_needed, reach
+from helpers.widgets import ReachExplorer
+
+
+
+def test_reach_initial_state_is_measured():
+    r = ReachExplorer(n=12, kind="cnn", source=0)
+    assert (r.n, r.kind, r.source) == (12, "cnn", 0)
+    np.testing.assert_array_equal(r.reached, reach("cnn", 12, 0, hops=3, rng=np.random.default_rng(0)))
+    assert r.needed.tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6]
+    assert "至少 6 层" in r.view.value
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_reach_layer_choice(kind):
+    r = ReachExplorer(n=20)
+    r.layer.value = kind
+    assert r.kind == kind
+    np.testing.assert_array_equal(r.needed, hops_needed(kind, 20, 0, rng=np.random.default_rng(1)))
+    last = {"rnn": 19, "cnn": 10, "cnn_dilated": 3, "attention": 1}[kind]
+    assert r.needed[-1] == last
+    assert ("步" if kind == "rnn" else "层") in r.view.value
+
+
+def test_reach_word_and_length_sliders():
+    r = ReachExplorer(n=16, kind="attention")
+    r.word.value = 10  # 1-based on the slider
+    assert r.source == 9 and r.reached[1].all()
+    r.layer.value = "rnn"
+    assert r.needed[:9].tolist() == [-1] * 9 and r.needed[9:].tolist() == list(range(7))
+    r.length.value = 6  # the chosen word no longer exists: it moves to the last word
+    assert r.n == 6 and r.source == 5 and r.word.value == 6 and r.word.max == 6
+    assert r.reached.shape == (4, 6)
+    assert "最后一个词" in r.view.value
+
+
+def test_reach_bad_input_keeps_last_good_view():
+    r = ReachExplorer(n=10, kind="cnn")
+    before = (r.n, r.reached.copy(), r.panels)
+    for args, words in (((100, "cnn", 0), "n"), ((10, "lstm", 0), "kind"), ((10, "cnn", 10), "source"),
+                        ((1, "cnn", 0), "n")):
+        assert not r._guard(r.update, *args)  # a message, never an exception
+        assert r.message.startswith(words) and html.escape(r.message) in r.view.value
+        assert (r.n, r.panels) == (before[0], before[2]) and np.array_equal(r.reached, before[1])

@@ -1,0 +1,15 @@
+"""helpers.widgets.coref (notebook 07, part 1), driven headlessly."""
+
+from helpers.widgets import CorefExplorer
+
+
+def test_coref_explorer_switches_and_handles_bad_input():
+    c = CorefExplorer()
+    assert c.result.referent() == "animal"
+    c.adjective.value = "wide"
+    assert c.result.referent() == "street" and "wide" in c.text.value
+    good = c.panels
+    c.text.value = "The dog saw the cat."
+    assert "it" in c.message and c.panels == good and c.message in c.view.value
+    c.text.value = "The dog chased the cat because it was hungry."
+    assert c.result.referent() in {"dog", "cat"}
