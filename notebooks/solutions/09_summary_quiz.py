@@ -1,4 +1,4 @@
-# 第 08 课练习的参考答案 (reference solutions). 先自己试，再看答案！
+# 第 09 课练习的参考答案 (reference solutions). 先自己试，再看答案！
 import numpy as np
 
 from helpers.quiz import QUIZ

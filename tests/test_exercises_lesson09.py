@@ -7,7 +7,7 @@ from exercise_harness import assert_fails, assert_passes, load
 from helpers import exercises as ex
 from helpers.attention import scaled_dot_product_attention
 
-s = load("08_summary_quiz")
+s = load("09_summary_quiz")
 
 
 def pe_loop(n, d):

@@ -1,0 +1,273 @@
+"""The role model of notebook 08: hand-derived gradients, training to the promised accuracy, the baselines, exercises."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import training_exercises as ex
+from helpers.attention import scaled_dot_product_attention
+from helpers.roles import encode, load_role_corpus
+from helpers.trainer import (CLASSES, Trainer, attention_by_class, check_learning_rate, class_scores,
+                             hand_built_attention_by_class, hand_built_class_scores, train)
+from helpers.training import (ModelConfig, adam_init, adam_step, forward, gradient_check, init_params, loss_and_grads,
+                              sgd_step, sinusoidal_positions, softmax_backward)
+from helpers.training_views import attention_roles_html, curves_svg, history_html, noun_attention_html
+
+SOLUTIONS = Path(__file__).resolve().parent.parent / "notebooks" / "solutions"
+CORPUS = load_role_corpus()
+FULL = ModelConfig(len(CORPUS.words))
+NO_POSITIONS = ModelConfig(len(CORPUS.words), positions=False)
+NO_ATTENTION = ModelConfig(len(CORPUS.words), attention=False)
+STEPS = 60  # what notebook 08 trains
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {name: train(CORPUS, cfg, STEPS, seed=1, lr=0.05)
+            for name, cfg in (("full", FULL), ("no_positions", NO_POSITIONS), ("no_attention", NO_ATTENTION))}
+
+
+# ------------------------------------------------------------------ pieces
+
+
+def test_sinusoidal_positions_follow_the_formula_entry_by_entry():
+    n, d = 7, 10
+    P = sinusoidal_positions(n, d)
+    for pos in range(n):
+        for j in range(d):
+            angle = pos / 10000 ** ((j - j % 2) / d)
+            assert P[pos, j] == pytest.approx(np.sin(angle) if j % 2 == 0 else np.cos(angle), abs=1e-12)
+    G = P @ P.T  # the dot product depends only on the distance
+    assert np.allclose(np.diag(G, 2), np.diag(G, 2)[0])
+    for bad in ((0, 4), (3, 5), (3, 0), (2.5, 4)):
+        with pytest.raises(ValueError, match="偶数"):
+            sinusoidal_positions(*bad)
+
+
+def test_softmax_backward_equals_the_explicit_jacobian_on_random_cases():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(1, 7))
+        s = rng.normal(size=n) * rng.uniform(0.1, 10)
+        w = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+        g = rng.normal(size=n)
+        J = np.diag(w) - np.outer(w, w)
+        got = softmax_backward(w, g)
+        assert np.allclose(got, J @ g) and abs(got.sum()) < 1e-12
+    W = rng.dirichlet(np.ones(4), size=(2, 3))  # (2, 3, 4): every row separately
+    G = rng.normal(size=(2, 3, 4))
+    rows = np.array([[softmax_backward(W[a, b], G[a, b]) for b in range(3)] for a in range(2)])
+    assert np.allclose(softmax_backward(W, G), rows)
+
+
+@pytest.mark.parametrize("config", [ModelConfig(len(CORPUS.words), d=4, d_k=2),
+                                    ModelConfig(len(CORPUS.words), d=4, d_k=2, positions=False),
+                                    ModelConfig(len(CORPUS.words), d=4, d_k=3, attention=False)],
+                         ids=["full", "no_positions", "no_attention"])
+def test_gradient_check_against_finite_differences(config):
+    idx = [CORPUS.find(s) for s in ("猫吃鱼", "鱼被猫吃", "昨天猫被小猫买了")] + list(range(4))  # lengths 3 to 6: padding
+    batch = encode([CORPUS.sentences[k] for k in idx], CORPUS.words, [CORPUS.roles[k] for k in idx])
+    assert not batch.valid.all()
+    params = init_params(config, np.random.default_rng(3))
+    errors = gradient_check(params, batch, config)
+    assert set(errors) == set(params)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_forward_attention_is_lesson_04s_with_a_padding_mask_and_padding_changes_nothing():
+    params = init_params(FULL, np.random.default_rng(4))
+    words = [["猫", "吃", "鱼"], ["昨天", "鱼", "被", "猫", "吃", "了"]]
+    batch = encode(words, CORPUS.words)
+    logits, cache = forward(params, batch, FULL)
+    X = cache["X"][0]
+    mask = np.array([True, True, True, False, False, False])
+    _, w = scaled_dot_product_attention(X @ params["W_Q"], X @ params["W_K"], X @ params["W_V"], mask=mask)
+    assert np.allclose(cache["A"][0], w) and np.all(cache["A"][0][:, 3:] == 0)
+    alone, _ = forward(params, encode(words[:1], CORPUS.words), FULL)
+    assert np.allclose(alone[0], logits[0, :3])
+
+
+def test_too_long_a_sentence_and_odd_answers_get_messages_not_tracebacks():
+    params = init_params(ModelConfig(len(CORPUS.words), n_max=4), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_max=4"):
+        forward(params, encode([["昨天", "鱼", "被", "猫", "吃"]], CORPUS.words), ModelConfig(len(CORPUS.words), n_max=4))
+    for odd in (lambda X, W, dS: "W_Q", lambda X, W, dS: [[1, 2], [3]], lambda X, W, dS: np.zeros((1, 1))):
+        r = ex.check_grad_W_Q(odd)
+        assert not r.passed and "第 1 个例子" in r.message
+    assert "字典" in ex.check_sgd_step(lambda p, g, lr: [1.0]).message
+    assert "没有返回值" in ex.check_softmax_backward(lambda w, g: None).message
+    assert "请传入一个函数" in ex.check_sgd_step(3).message
+
+
+def test_optimisers_step_downhill_and_never_write_into_their_inputs():
+    batch = CORPUS.batch("train")
+    params = init_params(FULL, np.random.default_rng(5))
+    before = {k: v.copy() for k, v in params.items()}
+    loss, grads = loss_and_grads(params, batch, FULL)
+    new = sgd_step(params, grads, 0.5)
+    assert all(np.array_equal(params[k], before[k]) for k in params)
+    assert all(np.allclose(new[k], params[k] - 0.5 * grads[k]) for k in params)
+    assert loss_and_grads(new, batch, FULL)[0] < loss
+    state = adam_init(params)
+    new, state2 = adam_step(params, grads, state, 0.01)
+    assert state2["t"] == 1 and state["t"] == 0 and all(np.array_equal(params[k], before[k]) for k in params)
+    # Adam's first step moves every entry by about lr (bias-corrected m / √v = ±1 where the gradient is not 0)
+    moved = np.abs(new["W_Q"] - params["W_Q"])
+    assert np.allclose(moved[np.abs(grads["W_Q"]) > 1e-5], 0.01, rtol=1e-3)
+
+
+# ------------------------------------------------------------------ training and baselines
+
+
+def test_training_with_the_fixed_seed_reaches_the_promised_accuracy(runs):
+    h = runs["full"].history
+    assert len(h["loss"]) == STEPS
+    assert h["heldout_acc"][-1] >= 0.95 and h["heldout_noun_acc"][-1] >= 0.95
+    assert h["loss"][-1] < h["loss"][0] / 10
+    assert runs["full"].roles("猫吃鱼") == ["施事", "动作", "受事"]
+    assert runs["full"].roles("鱼吃猫") == ["施事", "动作", "受事"]
+    assert runs["full"].roles("鱼被猫吃") == ["受事", "其他", "施事", "动作"]
+
+
+def test_without_positions_role_swapped_pairs_get_the_same_roles(runs):
+    model = runs["no_positions"]
+    cat_first, cat_last = model.roles("猫吃鱼")[0], model.roles("鱼吃猫")[2]
+    assert cat_first == cat_last  # 猫 gets the same role in both, so one of the two is wrong
+    _, cache = forward(model.params, encode([["猫", "吃", "鱼"], ["鱼", "吃", "猫"]], CORPUS.words), NO_POSITIONS)
+    assert np.allclose(cache["H"][0, 0], cache["H"][1, 2], atol=1e-12)
+    held = CORPUS.indices("heldout")
+    sentences = {CORPUS.sentences[k]: k for k in held}
+    pairs = 0
+    for k in held:
+        words, roles = CORPUS.sentences[k], CORPUS.roles[k]
+        a, p = words[roles.index("施事")], words[roles.index("受事")]
+        mirror = tuple(p if w == a else a if w == p else w for w in words)
+        predicted, mirrored = model.roles(words), model.roles(mirror)
+        assert predicted[words.index(a)] == mirrored[mirror.index(a)]
+        pairs += sentences[mirror] != k
+    assert pairs == len(held)
+    assert model.history["heldout_noun_acc"][-1] <= 0.5  # chance at best, by symmetry
+
+
+def test_each_word_alone_with_its_position_does_not_solve_the_nouns(runs):
+    assert runs["no_attention"].history["heldout_noun_acc"][-1] < 0.7
+    assert runs["full"].history["heldout_noun_acc"][-1] - runs["no_attention"].history["heldout_noun_acc"][-1] > 0.3
+    with pytest.raises(ValueError, match="没有注意力"):
+        runs["no_attention"].attention("猫吃鱼")
+
+
+def test_read_outs_of_the_learned_pattern(runs):
+    learned, hand = attention_by_class(runs["full"]), hand_built_attention_by_class(CORPUS)
+    for table in (learned, hand):
+        for row in table.values():
+            assert set(row) == {"自己", *CLASSES} and sum(row.values()) == pytest.approx(1.0)
+    assert learned["受事"]["被"] > 0.3 > learned["施事"]["被"]
+    assert hand["施事"] == pytest.approx(hand["受事"])  # no positions: the same for both roles
+    scores = class_scores(runs["full"])
+    assert scores["words"].shape == (len(CLASSES), len(CLASSES)) and scores["positions"].shape == (6, 6)
+    hb = hand_built_class_scores(CORPUS)
+    noun, verb = CLASSES.index("名词"), CLASSES.index("动词")
+    assert np.argmax(hb[noun]) == verb and np.argmax(hb[verb]) == noun
+
+
+def test_trainer_undoes_a_step_that_diverges_and_resets_to_the_same_start():
+    trainer = Trainer(CORPUS, seed=2)
+    start = {k: v.copy() for k, v in trainer.params.items()}
+    assert trainer.step(2) and trainer.steps == 2
+    trainer.params["W_R"][0, 0] = np.nan
+    assert trainer.step() is False and trainer.diverged and trainer.steps == 2
+    assert all(np.all(np.isfinite(v)) for v in trainer.history.values())
+    trainer.reset()
+    assert trainer.steps == 0 and not trainer.diverged
+    assert all(np.array_equal(trainer.params[k], start[k]) for k in start)
+
+
+@pytest.mark.parametrize("lr, fragment", [(0, "一步也不会动"), (-0.1, "必须是正数"), (5.0, "太大"),
+                                          (float("nan"), "必须是正数"), ("fast", "应是一个数")])
+def test_bad_learning_rates_get_a_message(lr, fragment):
+    with pytest.raises(ValueError, match=fragment) as info:
+        check_learning_rate(lr)
+    assert "学习率" in str(info.value)
+    assert check_learning_rate("0.05") == 0.05
+
+
+def test_views_show_curves_and_predicted_roles():
+    svg = curves_svg({"a": [1.0, 0.5, 0.25], "b": []}, title="损失")
+    assert svg.startswith("<svg") and svg.count("<polyline") == 1 and "第 3 步" in svg and "0.250" in svg
+    assert "nan" not in svg.lower()
+    html = attention_roles_html(["猫", "吃"], np.array([[0.9, 0.1], [0.5, 0.5]]), ["施事", "动作"], caption="c")
+    assert "猫 → 施事" in html and "0.90" in html
+    history = {"loss": [1.2, 0.6], "train_acc": [0.5, 0.8], "heldout_acc": [0.4, 0.7], "heldout_noun_acc": [0.3, 0.6]}
+    panel = history_html(history)
+    assert panel.count("<svg") == 2 and "0.600" in panel and "留出集·名词：0.60" in panel
+    row = {"自己": 0.1, "名词": 0.2, "动词": 0.3, "被": 0.4, "了": 0.0, "时间词": 0.0}
+    table = noun_attention_html({"施事": row, "受事": row}, {"施事": row, "受事": row}, CLASSES, title="t")
+    assert "第 02 课手搭 · 受事名词" in table and table.count("0.40") == 4
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def solutions():
+    spec = importlib.util.spec_from_file_location("s08", SOLUTIONS / "08_attention_learns.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def not_written(*args):
+    raise NotImplementedError
+
+
+def test_reference_solutions_pass_and_unsolved_cells_say_not_written():
+    s = solutions()
+    assert ex.check_softmax_backward(s.softmax_grad).passed
+    assert ex.check_grad_W_Q(s.grad_W_Q).passed
+    assert ex.check_sgd_step(s.sgd).passed
+    assert ex.check_why_positions(s.answer).passed
+    for check in (ex.check_softmax_backward, ex.check_grad_W_Q, ex.check_sgd_step):
+        r = check(not_written)
+        assert not r.passed and "还没写" in r.message and "Traceback" not in r.message
+    assert "还没写" in ex.check_why_positions(None).message
+
+
+@pytest.mark.parametrize("check, wrong, diagnosis", [
+    (ex.check_softmax_backward, lambda w, g: w * g, "少了减去"),
+    (ex.check_softmax_backward, lambda w, g: w * (1 - w) * g, "对角线"),
+    (ex.check_softmax_backward, lambda w, g: g - np.sum(w * g, axis=-1, keepdims=True), "再乘 w_i"),
+    (ex.check_softmax_backward, lambda w, g: w * (g - np.sum(w * g, axis=0, keepdims=True)), "求和的轴不对"),
+    (ex.check_softmax_backward, lambda w, g: w * (g - np.sum(w * g)), "所有元素加在了一起"),
+    (ex.check_grad_W_Q, lambda X, W, dS: X.T @ (dS @ (X @ W)), "1/√d_k"),
+    (ex.check_grad_W_Q, lambda X, W, dS: X.T @ (dS @ (X @ W)) / W.shape[1], "除的是 d_k"),
+    (ex.check_grad_W_Q, lambda X, W, dS: X.T @ (dS.T @ (X @ W)) / np.sqrt(W.shape[1]), "dS 转置了"),
+    (ex.check_grad_W_Q, lambda X, W, dS: dS @ (X @ W) / np.sqrt(W.shape[1]), "∂L/∂Q"),
+    (ex.check_sgd_step, lambda p, g, lr: {k: p[k] + lr * g[k] for k in p}, "沿着梯度走了"),
+    (ex.check_sgd_step, lambda p, g, lr: {k: p[k] - g[k] for k in p}, "忘了乘学习率"),
+    (ex.check_sgd_step, lambda p, g, lr: {k: p[k] - lr * p[k] for k in p}, "不是参数本身"),
+])
+def test_wrong_answers_get_their_own_diagnosis_and_hints_only_on_request(check, wrong, diagnosis):
+    r0, r1, r2 = check(wrong), check(wrong, hint=1), check(wrong, hint=2)
+    assert not (r0.passed or r1.passed or r2.passed)
+    assert diagnosis in r0.message and "提示 1" not in r0.message and "hint=1" in r0.message
+    assert "提示 1" in r1.message and "提示 2" not in r1.message and "hint=2" in r1.message
+    assert "提示 1" in r2.message and "提示 2" in r2.message
+
+
+def test_sgd_that_writes_into_its_inputs_is_caught():
+    def in_place(params, grads, lr):
+        for k in params:
+            params[k] -= lr * grads[k]
+        return params
+
+    r = ex.check_sgd_step(in_place)
+    assert not r.passed and "原地修改" in r.message
+
+
+def test_why_positions_every_wrong_option_has_its_own_reason():
+    messages = {letter: ex.check_why_positions(letter).message for letter in "ABD"}
+    assert len(set(messages.values())) == 3 and all("不对" in m for m in messages.values())
+    assert ex.check_why_positions(" c ").passed
+    assert "A、B、C 或 D" in ex.check_why_positions("E").message
+    assert "提示 2" in ex.check_why_positions("A", hint=2).message

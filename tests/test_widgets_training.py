@@ -1,0 +1,100 @@
+"""Notebook 08's training widget, driven without a browser: frames, controls, bad learning rates, divergence."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from helpers.roles import load_role_corpus
+from helpers.widgets.training import SHOWN, TrainingExplorer
+
+CORPUS = load_role_corpus()
+
+
+@pytest.fixture
+def widget():
+    return TrainingExplorer(CORPUS, seed=1, lr=0.05, steps_per_frame=2)
+
+
+def shown(w) -> str:
+    """The numbers on screen (the curves and the heatmaps)."""
+    return w.curves.value + w.maps.value
+
+
+def test_starts_at_step_zero_with_the_three_sentences(widget):
+    assert widget.trainer.steps == 0 and widget.frames == 0
+    for sentence in SHOWN:
+        assert f"“{sentence}”" in widget.maps.value
+    assert "第 0 步" in widget.curves.value
+    assert "text/plain" in widget._repr_mimebundle_() or widget._repr_mimebundle_()
+
+
+def test_a_frame_is_a_batch_of_steps_then_one_redraw(widget):
+    widget.step()
+    assert widget.trainer.steps == 2 and widget.frames == 1 and "第 2 步" in widget.curves.value
+    widget.per_frame.value = 3
+    widget.step_button.click()
+    assert widget.trainer.steps == 5 and "第 5 步" in widget.curves.value
+    widget.play.value += 1  # what the browser's Play widget does on every tick
+    assert widget.trainer.steps == 8
+    widget.play.value = 0  # Play's stop button: back to the start of its counter, no frame
+    assert widget.trainer.steps == 8
+
+
+def test_training_in_the_widget_learns_the_roles_of_the_heldout_sentences():
+    w = TrainingExplorer(CORPUS, seed=1, lr=0.05, steps_per_frame=10)
+    for _ in range(6):
+        w.step()
+    assert w.trainer.history["heldout_noun_acc"][-1] >= 0.95
+    assert "鱼 → 受事" in w.maps.value and "猫 → 施事" in w.maps.value
+    assert w.trainer.roles("鱼被猫吃") == ["受事", "其他", "施事", "动作"]
+
+
+def test_reset_goes_back_to_the_same_start(widget):
+    first = widget.maps.value
+    widget.step()
+    assert widget.maps.value != first
+    widget.reset_button.click()
+    assert widget.trainer.steps == 0 and widget.maps.value == first and "已重置" in widget.message
+
+
+@pytest.mark.parametrize("lr, fragment", [(0.0, "一步也不会动"), (-0.5, "必须是正数"), (1e6, "太大"),
+                                          (float("inf"), "必须是正数")])
+def test_bad_learning_rates_get_a_message_and_the_last_good_value_back(widget, lr, fragment):
+    widget.play.playing = True
+    widget.lr.value = lr
+    assert fragment in widget.message and "学习率恢复为 0.05" in widget.message
+    assert widget.lr.value == 0.05 and widget.trainer.lr == 0.05 and widget.play.playing is False
+    widget.step()
+    assert widget.trainer.steps == 2 and "nan" not in shown(widget).lower()
+
+
+def test_a_good_learning_rate_is_taken(widget):
+    widget.lr.value = 0.01
+    assert widget.trainer.lr == 0.01 and "0.01" in widget.message
+
+
+def test_divergence_shows_a_message_and_resets_never_nan_on_screen(widget):
+    widget.step()
+    widget.play.playing = True
+    widget.trainer.params["W_Q"][:] = np.inf  # what a training that blew up looks like
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no RuntimeWarning reaches the notebook
+        widget.step()
+    assert "训练发散了" in widget.message and "已重置" in widget.message
+    assert widget.trainer.steps == 0 and widget.play.playing is False
+    text = shown(widget).lower()
+    assert "nan" not in text and "inf" not in text
+    widget.step()
+    assert widget.trainer.steps == 2 and widget.message == ""
+
+
+def test_comparison_with_lesson_02_on_request(widget):
+    assert widget.compare.value == ""
+    for _ in range(3):
+        widget.step()
+    widget.compare_button.click()
+    assert "第 6 步" in widget.compare.value and "第 02 课手搭 · 受事名词" in widget.compare.value
+    assert "nan" not in widget.compare.value.lower()
+    widget.reset_button.click()
+    assert widget.compare.value == ""
