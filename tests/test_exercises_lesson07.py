@@ -52,7 +52,9 @@ def test_previous_token_head_works_offline(monkeypatch):
     import helpers.pretrained as P
 
     live = ex.check_previous_token_head(s.previous_token_scores).message
-    monkeypatch.setattr(P, "load_model", lambda *a, **k: (_ for _ in ()).throw(P.ModelNotAvailable("no weights")))
+    import helpers.pretrained.precomputed as PC
+
+    monkeypatch.setattr(PC, "load_model", lambda *a, **k: (_ for _ in ()).throw(P.ModelNotAvailable("no weights")))
     offline = ex.check_previous_token_head(s.previous_token_scores).message
     assert "离线模式" in offline
     head = lambda text: text.split("）：")[-1].split("最像")[0]

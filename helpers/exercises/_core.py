@@ -139,8 +139,24 @@ def as_array(got, name: str = "结果") -> np.ndarray:
     return arr
 
 
+def _tolerance(*arrays) -> float:
+    """The comparison tolerance for the least precise float dtype among `arrays` (float32: about 1e-4)."""
+    eps = [np.finfo(np.asarray(a).dtype).eps for a in arrays if np.asarray(a).dtype.kind == "f"]
+    return 1000 * max(eps, default=0.0)
+
+
+def _pair_text(want: float, got: float) -> str:
+    """'应是 w，你的是 g' with enough digits that the two never read the same."""
+    w, g = fmt(want), fmt(got)
+    if w == g:
+        w, g = f"{want:.8g}", f"{got:.8g}"
+        return f"应是 {w}，你的是 {g}（差 {abs(got - want):.2g}）"
+    return f"应是 {w}，你的是 {g}"
+
+
 def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果", atol: float = 1e-6) -> str | None:
-    """None when `got` equals `want` (within atol), else a reason that names shapes, NaN and the worst entry."""
+    """None when `got` equals `want` (atol; rtol 1e-5, 1e-4 for float32 arrays), else a reason naming shapes, NaN, the worst entry."""
+    tol = _tolerance(got, want) if not isinstance(got, (tuple, list)) else 0.0
     got = as_array(got, name)
     want = np.asarray(want, dtype=float)
     if got.shape != want.shape:
@@ -150,10 +166,10 @@ def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果",
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         reason = f"{name}里有 NaN 或 inf（第一个在下标 {where}）。"
         return reason + (f"这个例子{case.nan_reason}。" if case and case.nan_reason else "")
-    if not np.allclose(got, want, atol=atol, rtol=1e-6, equal_nan=True):
+    if not np.allclose(got, want, atol=max(atol, tol), rtol=max(1e-5, tol), equal_nan=True):  # float32 sums: ~1e-6
         k = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape)) if got.ndim else ()
         at = f"下标 {k} 处" if got.ndim else ""
-        return f"{name}{at}应是 {fmt(want[k] if got.ndim else float(want))}，你的是 {fmt(got[k] if got.ndim else float(got))}。"
+        return f"{name}{at}{_pair_text(float(want[k]), float(got[k]))}。"
     return None
 
 
@@ -167,43 +183,96 @@ def _raiser(name):
 
 
 class _Guard:
-    """Temporarily replace helper functions in helpers.attention and in fn's globals by raisers."""
+    """Temporarily replace the forbidden helper functions, compared by identity, wherever fn can reach them.
+
+    Reached means: the attributes of every ``helpers`` module; fn's globals; its closure cells; its default
+    arguments (``__defaults__``, ``__kwdefaults__``); ``functools.partial`` wrappers of a helper; the attributes of
+    modules it references; and, recursively, the same places of the reader's own functions it references.
+    """
 
     def __init__(self, fn, names):
-        self.fn, self.names, self.saved = fn, names, []
+        self.fn, self.names, self.saved, self.originals = fn, names, [], {}
 
-    def __enter__(self):
-        if not self.names:
-            return self
-        from .. import attention, multihead
-        targets = [attention, multihead, getattr(self.fn, "__globals__", {})]
-        originals = {id(getattr(m, n)) for m in (attention, multihead) for n in self.names if hasattr(m, n)}
-        g = getattr(self.fn, "__globals__", {})
-        for key, value in list(g.items()):  # `from helpers.attention import softmax as sm` aliases
-            if id(value) in originals:
-                self.saved.append((g, key, value, True))
-                g[key] = _raiser(getattr(value, "__name__", key))
-        for cell in getattr(self.fn, "__closure__", None) or ():  # a helper captured from an enclosing function
+    def _replacement(self, value):
+        import functools
+        if id(value) in self.originals:
+            return _raiser(self.originals[id(value)])
+        if isinstance(value, functools.partial) and id(value.func) in self.originals:
+            return _raiser(self.originals[id(value.func)])
+        return None
+
+    def _patch_dict(self, d, seen):
+        for key, value in list(d.items()):
+            new = self._replacement(value)
+            if new is not None:
+                self.saved.append(("item", d, key, value))
+                d[key] = new
+            else:
+                self._visit(value, seen)
+
+    def _visit(self, obj, seen):
+        import types
+        if id(obj) in seen:
+            return
+        if isinstance(obj, types.ModuleType):
+            seen.add(id(obj))
+            for key, value in list(vars(obj).items()):  # identity only: no walk into a library's functions
+                new = self._replacement(value)
+                if new is not None:
+                    self.saved.append(("item", vars(obj), key, value))
+                    vars(obj)[key] = new
+            return
+        if isinstance(obj, types.MethodType):
+            obj = obj.__func__
+        if not isinstance(obj, types.FunctionType) or obj.__module__ in (None, "numpy") \
+                or str(obj.__module__).startswith(("numpy", "helpers")):
+            return
+        seen.add(id(obj))
+        if obj.__defaults__:
+            new = tuple(self._replacement(v) or v for v in obj.__defaults__)
+            if any(a is not b for a, b in zip(new, obj.__defaults__)):
+                self.saved.append(("attr", obj, "__defaults__", obj.__defaults__))
+                obj.__defaults__ = new
+            for v in obj.__defaults__:
+                self._visit(v, seen)
+        if obj.__kwdefaults__:
+            self._patch_dict(obj.__kwdefaults__, seen)
+        for cell in obj.__closure__ or ():
             try:
                 value = cell.cell_contents
             except ValueError:
                 continue
-            if id(value) in originals:
-                self.saved.append((cell, "cell_contents", value, False))
-                cell.cell_contents = _raiser(getattr(value, "__name__", "helper"))
-        for target in targets[:2]:
-            for n in self.names:
-                if hasattr(target, n):
-                    self.saved.append((target, n, getattr(target, n), False))
-                    setattr(target, n, _raiser(n))
+            new = self._replacement(value)
+            if new is not None:
+                self.saved.append(("attr", cell, "cell_contents", value))
+                cell.cell_contents = new
+            else:
+                self._visit(value, seen)
+        g = obj.__globals__
+        if id(g) not in seen:
+            seen.add(id(g))
+            self._patch_dict(g, seen)
+
+    def __enter__(self):
+        if not self.names:
+            return self
+        import sys
+        from .. import attention, multihead
+        self.originals = {id(getattr(m, n)): n for m in (attention, multihead) for n in self.names if hasattr(m, n)}
+        seen: set = set()
+        for name, module in list(sys.modules.items()):
+            if module is not None and (name == "helpers" or name.startswith("helpers.")):
+                self._visit(module, seen)
+        self._visit(self.fn, seen)
         return self
 
     def __exit__(self, *exc):
-        for target, key, value, is_dict in reversed(self.saved):
-            if is_dict:
+        for kind, target, key, value in reversed(self.saved):
+            if kind == "item":
                 target[key] = value
             else:
                 setattr(target, key, value)
+        self.saved.clear()
         return False
 
 
@@ -211,7 +280,9 @@ class _Guard:
 
 
 def _copy(args):
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    """Copies of the arrays (also inside dicts of arrays), so a function that writes into its inputs harms nothing."""
+    return tuple({k: v.copy() if isinstance(v, np.ndarray) else v for k, v in a.items()} if isinstance(a, dict)
+                 else a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
 def _call(fn, args, forbidden):
