@@ -32,6 +32,7 @@ def test_not_a_function_and_no_return():
 def test_a_crash_in_the_readers_code_is_a_message_not_a_traceback():
     result = ex.check_similarity(lambda X: X @ np.ones((3, 3)))
     assert not result.passed and "运行出错" in result.message and "ValueError" in result.message
+    assert "矩阵乘法的形状对不上" in result.message
 
 
 def test_hint_tiers_what_then_where_then_how():

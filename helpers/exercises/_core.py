@@ -90,6 +90,7 @@ class Exercise:
     compare: Callable | None = None
     forbidden: tuple = ()
     passed_note: str = ""
+    errors: list = field(default_factory=list)  # (fragment of the error text, what, where): a named crash
 
 
 class _Reject(Exception):
@@ -290,6 +291,14 @@ def _call(fn, args, forbidden):
         return fn(*_copy(args))
 
 
+_SHAPE_ERRORS = [
+    ("matmul", "矩阵乘法的形状对不上：(a, b) @ (b, c) 要求中间的 b 相同。把参与相乘的两个数组的 .shape 打印出来看看，"
+               "是不是有一个该转置、或者不该转置？", "每个 @ 两边的形状。"),
+    ("could not be broadcast", "两个数组的形状对不上，不能逐个元素运算（broadcast）。把它们的 .shape 打印出来看看。",
+     "每个 +、−、*、/ 两边的形状。"),
+]
+
+
 def _fail(ex: Exercise, what: str, where: str, hint, diagnosis: str = "") -> CheckResult:
     """A failure with the hint tiers: what (always), where (second failure on), how (hint=3)."""
     tries = _FAILURES[ex.key] = _FAILURES.get(ex.key, 0) + 1
@@ -321,6 +330,27 @@ def _same(got, mistaken, compare, case) -> bool:
         return g.shape == m.shape and bool(np.allclose(g, m, equal_nan=True))
 
 
+def _made(mistake: Mistake, got, case: Case, compare, absent: bool = False) -> bool:
+    """Does `got` equal what `mistake` returns on `case`? (`absent`: what to answer when it returns nothing.)"""
+    try:
+        with np.errstate(all="ignore"):
+            mistaken = mistake.produce(*_copy(case.args))
+        if mistaken is None:
+            return absent
+        return _same(got, mistaken, compare, case)
+    except (_Reject, ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError, OverflowError):
+        return absent
+
+
+def _outputs(fn, cases, ex):
+    """(case, fn's value) for every case on which fn runs."""
+    for case in cases:
+        try:
+            yield case, _call(fn, case.args, ex.forbidden)
+        except Exception:  # noqa: BLE001 - a crash on another case does not tell mistakes apart
+            continue
+
+
 def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
     """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers."""
     if not callable(fn):
@@ -339,6 +369,10 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
                          f"（This exercise must not call helpers' {exc.args[0]}.）",
                          "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
         except Exception as exc:  # the reader's bug: show it as a message, not a traceback
+            for fragment, what, where in ex.errors + _SHAPE_ERRORS:
+                if fragment in str(exc):
+                    return _fail(ex, f"{_case_name(k, case)}运行出错：{what}\n（numpy 的原话 original error: "
+                                     f"{type(exc).__name__}: {exc}）", where, hint, what)
             return _fail(ex, f"{_case_name(k, case)}运行出错：{type(exc).__name__}: {exc}", ex.where, hint, "error")
         if got is None:
             return _fail(ex, f"{_case_name(k, case)}：函数没有返回值（忘了 return？）。", ex.where, hint, "none")
@@ -348,14 +382,13 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
             reason = str(exc)
         if reason is None:
             continue
-        for mistake in ex.mistakes:
-            try:
-                with np.errstate(all="ignore"):
-                    mistaken = mistake.produce(*_copy(case.args))
-                if mistaken is not None and _same(got, mistaken, compare, case):
-                    return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
-            except (_Reject, ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError):
-                continue
+        matching = [m for m in ex.mistakes if _made(m, got, case, compare)]
+        if len(matching) > 1:  # several mistakes give this value: keep those that agree with fn on every case
+            agree = [m for m in matching if all(_made(m, g, c, compare, absent=True) for c, g in _outputs(fn, cases, ex))]
+            matching = agree or matching
+        if matching:
+            mistake = matching[0]
+            return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
         return _fail(ex, f"{_case_name(k, case)}：{reason}", ex.where, hint, "")
     hidden = sum(c.hidden for c in cases)
     _FAILURES.pop(ex.key, None)
