@@ -164,3 +164,49 @@ MAX_LENGTH = Exercise(
 def check_max_length(fn, hint=None):
     """Exercise 06-3: fn(memory_bytes, h, layers, bytes_per_number) -> the longest n whose weights fit."""
     return run_check(MAX_LENGTH, fn, hint)
+
+
+def _longest_within(hops: int, k: int) -> int:
+    """The longest sentence whose first and last words are at most `hops` apart in a dilated CNN, by measurement."""
+    n = 2
+    while _measured("cnn_dilated", n + 1, k) <= hops:
+        n += 1
+    return n
+
+
+def check_longest_within(n_max, hops: int = 4, k: int = 3, hint=None):
+    """Exercise 06-4 (reasoning): the longest n for which a dilated CNN (kernel k) links word 1 to word n in ≤ hops.
+
+    The table of the lesson goes from n to hops; this asks the other way round. Graded by measurement
+    (the colouring method of the lesson), not by a typed-in number.
+    """
+    from ._core import check_value
+
+    key = "06-4"
+    where = "空洞卷积 L 层之后能看到多少个位置？要让它 ≥ n，n 最大能到多少？"
+    how = f"L = {hops} 层之后能看到 k**L = {k}**{hops} 个位置；n 不超过这个数就够了。"
+    if n_max is None:
+        return check_value(key, False, "还没写（not written yet）：把 None 换成一个整数。", where, how, hint,
+                           diagnosis="not written")
+    if isinstance(n_max, (bool, np.bool_)) or not isinstance(n_max, (int, np.integer)):
+        return check_value(key, False, f"n_max 应是一个整数（句子的词数），收到 {n_max!r}。", where, how, hint,
+                           diagnosis="format")
+    want = _longest_within(hops, k)
+    n = int(n_max)
+    if n == want:
+        return check_value(key, True, "", "", "", hint,
+                           passed=f"对：染色法测得 n = {want} 时最远是 {_measured('cnn_dilated', want, k)} 跳，"
+                                  f"n = {want + 1} 时是 {_measured('cnn_dilated', want + 1, k)} 跳。"
+                                  f"注意力不管 n 多大都是 1 跳。")
+    if n < 2:
+        return check_value(key, False, f"n_max 应至少是 2（至少两个词），收到 {n}。", where, how, hint, diagnosis="range")
+    measured = _measured("cnn_dilated", n, k)
+    if n > want:
+        what = f"n = {n} 时染色法测得最远要 {measured} 跳，超过了 {hops} 跳。"
+        if n == want + 1:
+            what += "只差 1：k**L 个位置要覆盖全部 n 个词（不是 n − 1 个）。"
+    else:
+        what = f"n = {n} 时最远 {measured} 跳，没超过 {hops} 跳；但还能更长。"
+        if n == want - 1:
+            what += "只差 1：能看到 k**L 个位置，就能放下 k**L 个词。"
+    return check_value(key, False, what, where, how, hint, diagnosis="too long" if n > want else "too short")
