@@ -85,7 +85,7 @@ def test_broken_coref_design():
     assert_passes(check, (s.sentence, s.intended, s.why))
     assert_passes(check, (s.sentence, s.intended.upper(), s.why))  # intended is case-insensitive
     assert_passes(check, ("The fish didn't eat the mouse because it was hungry.", "fish",
-                          "fish 在词表里的动物特征只有 0.5，比 mouse 弱，第 2 层就选了 mouse。"))
+                          "fish 在词表里的动物特征只有 0.5，比 mouse 弱，第 1 层就选了 mouse。"))
     assert "还没写" in ex.check_broken_coref(None, None, "").message
     assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "因为动物特征……"), "模型答对了")
     assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "因为动物特征……"), "词表里没有")

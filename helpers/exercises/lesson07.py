@@ -150,15 +150,15 @@ def _decide(weights, labels, margin=MARGIN):
 def check_broken_coref(sentence, intended, why, hint=None):
     """Exercise 07-3 (design): a sentence on which the toy two-layer model clearly resolves "it" wrongly, and why.
 
-    Clearly: in layer 2 the top weight of "it" goes to a word other than `intended` and leads the runner-up by
+    Clearly: in layer 1 (0-based) the top weight of "it" goes to a word other than `intended` and leads the runner-up by
     at least MARGIN (the lesson's `decide` rule); a tie or a flat row is no answer. `why` must name the feature
-    (“动物” or “地点”) that layer 2 looked for.
+    (“动物” or “地点”) that layer 1 looked for.
     """
     from ..coref import resolve
     from ..text import load_vocabulary
 
     key = "07-3"
-    where = ("第 2 层里“it”找的是带着“动物”或“地点”特征的名词；它从第 1 层的形容词那里拿到这个特征。"
+    where = ("第 1 层（层从 0 数起）里“it”找的是带着“动物”或“地点”特征的名词；它从第 0 层的形容词那里拿到这个特征。"
              "在 CorefExplorer 里看看每个名词的特征有多强。")
     how = ("找一句人一看就知道 it 指谁的句子，但 it 指的那个名词在词表里的“动物”特征比句子里另一个名词弱（看看每个名词的特征）。"
            "两个名词特征一样强时模型分不出（平局）；big、tasty 这样的形容词不带“动物”或“地点”，权重会平均分开。")
@@ -187,18 +187,18 @@ def check_broken_coref(sentence, intended, why, hint=None):
                            f"找一个它把“it”明确指向错词的句子（权重最大的词比第二名至少高 {MARGIN:g}）。",
                            where, how, hint, diagnosis="no answer")
     if got == target:
-        return check_value(key, False, f"模型答对了：第 2 层 “it” → {got}（{row}）。再找一个它会答错的句子。",
+        return check_value(key, False, f"模型答对了：第 1 层 “it” → {got}（{row}）。再找一个它会答错的句子。",
                            where, how, hint, diagnosis="model right")
     it = len(r.tokens) - 1 - r.tokens[::-1].index("it")
     features = load_vocabulary().features
-    wanted = max(_FEATURE_WORDS, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 1
+    wanted = max(_FEATURE_WORDS, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 0 (X1 = after it)
     text = why.strip() if isinstance(why, str) else ""
     if len(text) < 8 or not any(word in text.lower() for word in _FEATURE_WORDS[wanted]):
         return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {target}；{reason}）。"
-                           "还差一步：在 why 里用一两句话写下它为什么会错——说出第 2 层的“it”在找哪种特征"
+                           "还差一步：在 why 里用一两句话写下它为什么会错——说出第 1 层的“it”在找哪种特征"
                            "（“动物”还是“地点”），以及为什么找到的不是你说的词。", where, how, hint, diagnosis="no why")
     return check_value(key, True, "", "", "", hint,
-                       passed=f"你让模型出错了：第 2 层 “it” → {got}（{row}），而它指的是 {target}。"
-                              f"“it” 从第 1 层拿到的是“{wanted}”特征：{got} 的“{wanted}”是 "
+                       passed=f"你让模型出错了：第 1 层 “it” → {got}（{row}），而它指的是 {target}。"
+                              f"“it” 从第 0 层拿到的是“{wanted}”特征：{got} 的“{wanted}”是 "
                               f"{fmt(float(r.X0[r.tokens.index(got), features.index(wanted)]))}，{target} 的是 "
                               f"{fmt(float(r.X0[r.tokens.index(target), features.index(wanted)]))}。你的解释：{text}")
