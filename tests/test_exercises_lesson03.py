@@ -5,6 +5,7 @@ import pytest
 
 from exercise_harness import assert_fails, assert_passes, load
 from helpers import exercises as ex
+from helpers.attention import softmax as softmax_helper
 
 s = load("03_scores_softmax")
 
@@ -40,8 +41,19 @@ def global_sum(x):
     return e / e.sum()
 
 
+def helper_by_default(x, _s=softmax_helper):
+    return _s(x)
+
+
 @pytest.mark.parametrize("answer, diagnosis", [
-    (lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), "没有先减最大值"),
+    (lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.mean(-1, keepdims=True)) / np.exp(x - x.mean(-1, keepdims=True)).sum(-1, keepdims=True),
+     "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.min(-1, keepdims=True)) / np.exp(x - x.min(-1, keepdims=True)).sum(-1, keepdims=True),
+     "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.max(-1)) / np.exp(x - x.max(-1)).sum(-1), "没有 keepdims"),
+    (lambda x: np.exp(x - x.max(-1, keepdims=True)) / np.exp(x - x.max(-1, keepdims=True)).sum(-1), "没有 keepdims"),
+    (lambda x: helper_by_default(x), "不能调用 helpers 里的 softmax"),
     (global_max, "整个数组的最大值"),
     (global_sum, "整个数组的和"),
     (lambda x: x / x.sum(axis=-1, keepdims=True), "没有做 exp"),
