@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
+from ..coref import decide
 
 
 def _top(w, t, q, k):
@@ -129,22 +130,8 @@ _FEATURE_WORDS = {"动物": ("动物", "animal"), "地点": ("地点", "地方",
 
 
 def _decide(weights, labels, margin=MARGIN):
-    """(answer or None, reason): coref.decide when this branch has it, else the same rule written out here."""
-    try:
-        from ..coref import decide
-    except ImportError:
-        decide = None
-    if decide is not None:
-        return decide(weights, labels, margin=margin)
-    w = np.asarray(weights, dtype=float)
-    order = np.argsort(-w, kind="stable")
-    first, second = int(order[0]), int(order[1])
-    gap = float(w[first] - w[second])
-    if gap >= margin:
-        return labels[first], f"{labels[first]} 的权重 {w[first]:.3f} 比第二名 {labels[second]} 的 {w[second]:.3f} 高 {gap:.3f}。"
-    if float(w.max() - w.min()) < margin:
-        return None, f"分不出：全部 {w.size} 个权重都差不多（{w.min():.3f} 到 {w.max():.3f}），没有哪个词明显胜出。"
-    return None, f"平局：{labels[first]} {w[first]:.3f} 和 {labels[second]} {w[second]:.3f} 只差 {gap:.3f}（< {margin:g}）。"
+    """(answer or None, reason) by the lesson's own rule, helpers.coref.decide."""
+    return decide(weights, labels, margin=margin)
 
 
 def check_broken_coref(sentence, intended, why, hint=None):
