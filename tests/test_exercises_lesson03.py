@@ -81,6 +81,13 @@ def test_article_d_k():
     assert_fails(ex.check_article_d_k, 9.09, "√d_k")
     assert_fails(ex.check_article_d_k, 200, "d_k 要更小")
     assert_fails(ex.check_article_d_k, 16, "d_k 还要更大")
+    # close to 82.6 but outside the ±0.005 tolerance: told so and which way to go, never "it is √d_k"
+    for answer, weight, way in ((77.5, "0.7057", "d_k 还要更大"), (78, "0.7051", "d_k 还要更大"),
+                                (87.8, "0.6946", "d_k 要更小")):
+        result = ex.check_article_d_k(answer)
+        assert_fails(ex.check_article_d_k, answer, "很接近了")
+        assert weight in result.message and way in result.message
+        assert "是 √d_k" not in result.message and "把它平方" not in result.message
 
 
 def test_dot_variance_accepts_the_expectation_and_a_measurement():

@@ -110,11 +110,14 @@ def check_article_d_k(d_k, hint=None):
         return check_value(key, True, "", "", "", hint,
                            passed=f"d_k = {fmt(d_k)} 给出 {w:.3f} / {1 - w:.3f}。要恰好 0.7，d_k 约为 83——不是 2 的幂："
                                   "文章的 0.7 / 0.3 是取整后的示意，d_k = 64 给出的是 0.72 / 0.28。")
-    if abs(np.sqrt(d_k) - np.sqrt(82.58)) < 0.3 or abs(d_k - 9.09) < 0.3:
+    if abs(d_k - 9.09) < 0.3:   # √82.6 ≈ 9.09: the answer given as √d_k
         what = f"{fmt(d_k)} 是 √d_k（分数要除以的数），题目问的是 d_k 本身。"
         return check_value(key, False, what, "把它平方。", how, hint, diagnosis="sqrt")
     if abs(d_k - 64) < 0.5:
         what = f"d_k = 64 给出 {w:.3f}（课上算过），不是 0.70。"
+    elif abs(w - 0.7) < 0.02:
+        what = (f"很接近了：d_k = {fmt(d_k)} 给出第一个权重 {w:.4f}，离 0.70 差 {w - 0.7:+.4f}，"
+                "超出了 0.005 的误差范围。")
     else:
         what = f"d_k = {fmt(d_k)} 给出第一个权重 {w:.3f}，离 0.70 还差 {w - 0.7:+.3f}。"
     what += "权重太大，说明 d_k 还要更大（分数差缩得更多）。" if w > 0.7 else "权重太小，说明 d_k 要更小。"

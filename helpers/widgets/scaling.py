@@ -154,8 +154,9 @@ class ScalingExplorer(_Widget):
 class TemperatureExplorer(_Widget):
     """softmax(s / T) for fixed scores s: the temperature knob on its own.
 
-    Introduced in notebook 03. Attention itself has no temperature (its scores are only
-    divided by √d_k); text generation uses the same formula on the output logits.
+    Introduced in notebook 03. Standard Transformer attention has no separate temperature
+    parameter: dividing by √d_k is itself a fixed temperature T = √d_k (some models learn a
+    temperature inside attention). Text generation uses the same formula on the output logits.
 
     Parameters
     ----------
