@@ -8,7 +8,7 @@ from helpers.multihead import init_multi_head
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
 from helpers.toy import toy_qkv
 from helpers.widgets import (CorefExplorer, MaskExplorer, ModelExplorer, MultiHeadExplorer, QKVEditor, ReachExplorer,
-                             SentenceExplorer, SoftmaxExplorer)
+                             SentenceExplorer)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -35,7 +35,6 @@ CASES = {
                    lambda w: setattr(w.sliders["Q"][1], "value", 2.2)),
     "qkv_word": (lambda: QKVEditor(_toy().tokens, _toy().Q, _toy().K, _toy().V),
                  lambda w: setattr(w.word, "value", 2)),
-    "softmax": (lambda: SoftmaxExplorer([8.2, 0.5], ["吃", "鱼"]), lambda w: setattr(w.d_k, "value", 64)),
     "mask": (lambda: MaskExplorer(_toy().tokens, _toy().Q, _toy().K, _toy().V),
              lambda w: setattr(w.kind, "value", "causal")),
     "multihead_h": (_multihead, lambda w: setattr(w.h_buttons, "value", 8)),
