@@ -22,7 +22,7 @@ def test_pair_explorer_on_precomputed_attention():
     e = SentencePairExplorer(PrecomputedModel(), TIRED, WIDE, layer=3, head=1, word="it")
     i = e.tokens_a.index("it")
     np.testing.assert_allclose(e.difference, e.weights_a[3, 1, i] - e.weights_b[3, 1, i])
-    assert "tired/wide" in e.keys and "tired" in e.heatmaps.value and "wide" in e.heatmaps.value
+    assert "tired/wide" in e.keys and "tired" in e.view.value and "wide" in e.view.value
     e.layer.value, e.head.value = 0, 2
     np.testing.assert_allclose(e.difference, e.weights_a[0, 2, i] - e.weights_b[0, 2, i])
 

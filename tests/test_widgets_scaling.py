@@ -49,7 +49,7 @@ def test_explorer_slider_draws_new_vectors():
     e.d_k.value = 1024
     assert e.stats["raw_std"] > 10 * small
     assert abs(e.stats["scaled_std"] - 1) < 0.15
-    assert "1024" in e.stats_view.value and "k0" in e.example_view.value
+    assert "1024" in e.view.value and "k0" in e.view.value
     before = e.stats["example_raw"].copy()
     e.seed.value = 5
     assert not np.allclose(before, e.stats["example_raw"])

@@ -101,13 +101,12 @@ class HeadAblationExplorer(_Widget):
         self.head = W.IntSlider(value=head, min=0, max=h - 1, description="头 head")
         self.mode = W.ToggleButtons(options=[("关掉这个头", "off"), ("这一层只留这个头", "only")], value="off",
                                     description="实验")
-        self.status = W.HTML()
         self.view = W.HTML()
         self.effect: dict = {}
         for c in (self.layer, self.head, self.mode):
             c.observe(lambda change: self._guard(self.recompute), "value")
         self.recompute()
-        self.widget = W.VBox([self.mode, W.HBox([self.layer, self.head]), self.status, self.view])
+        self.widget = W.VBox([self.mode, W.HBox([self.layer, self.head]), self.view])
 
     def recompute(self) -> None:
         """Run the model with the chosen mask and redraw."""
@@ -121,10 +120,9 @@ class HeadAblationExplorer(_Widget):
         before = self.full.attentions[:, :, i, k].max(axis=1)  # (L,): the strongest head's word → target
         after = e["attentions"][:, :, i, k].max(axis=1)
         rows = np.stack([before, after])  # (2, L)
-        self.view.value = (
+        self._show(
             views.table_html(np.array([[e["word_cosine"], e["sentence_cosine"]]]), ["余弦相似度"],
                              [f"“{self.word}”的最终向量", "句子向量"], fmt="{:.4f}")
             + views.table_html(rows, ["全部的头", "改动之后"], [f"第 {x} 层" for x in range(L)], fmt="{:.3f}")
             + f'<div style="font-size:12px;color:#666">第二张表：每层里“{self.word}”→“{self.target}”权重最大的那个头的权重。'
               "1.0000 = 完全没变。</div>")
-        self._say("")

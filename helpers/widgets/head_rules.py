@@ -108,7 +108,6 @@ class HeadRulesExplorer(_Widget):
         self.concat_names, self.out_names = list(concat_names), list(out_names)
         self.rules = tuple(set(s) for s in PRESETS["split"])
         self.result: dict = {}
-        self._syncing = False
         self.boxes = [[W.Checkbox(value=r in self.rules[h], description=_RULE_LABELS[r], indent=False,
                                   layout=W.Layout(width="120px")) for r in QUERY_RULES_OFFERED] for h in range(2)]
         for h in range(2):
@@ -118,17 +117,15 @@ class HeadRulesExplorer(_Widget):
                                                ("两个头一模一样", "same")], value="split", description="预设",
                                       style={"button_width": "230px"})
         self.preset.observe(lambda c: self._guard(self.apply_preset, c["new"]), "value")
-        self.status = W.HTML()
-        self.heads_view = W.HTML()
-        self.output_view = W.HTML()
+        self.view = W.HTML()
         self.recompute()
-        rows = [W.HBox([W.HTML(f"<b>头 {h} 的查询规则：</b>", layout=W.Layout(width="130px")), *self.boxes[h]])
+        rows = [W.HBox([W.Label(f"头 {h} 的查询规则：", layout=W.Layout(width="130px")), *self.boxes[h]])
                 for h in range(2)]
-        self.widget = W.VBox([self.preset, *rows, self.status, self.heads_view, self.output_view])
+        self.widget = W.VBox([self.preset, *rows, self.view])
 
     def _box_callback(self, h: int, rule):
         def callback(change):
-            if self._syncing:
+            if self.syncing:
                 return
             (self.rules[h].add if change["new"] else self.rules[h].discard)(rule)
             self._guard(self.recompute)
@@ -139,13 +136,10 @@ class HeadRulesExplorer(_Widget):
         if name not in PRESETS:
             raise ValueError(f"预设应是 {list(PRESETS)} 之一，收到 {name!r}。")
         self.rules = tuple(set(s) for s in PRESETS[name])
-        self._syncing = True
-        try:
+        with self._syncing():
             for h in range(2):
                 for r, box in zip(QUERY_RULES_OFFERED, self.boxes[h]):
                     box.value = r in self.rules[h]
-        finally:
-            self._syncing = False
         self.recompute()
 
     def set_rule(self, head: int, rule, on: bool) -> None:
@@ -159,12 +153,12 @@ class HeadRulesExplorer(_Widget):
         r = two_heads(self.X, self.rules, self.W_K, self.W_V, self.W_O)
         self.result = r
         t, i = self.tokens, self.tokens.index(self.word)
-        self.heads_view.value = '<div style="display:flex;flex-wrap:wrap">' + "".join(
+        heads = '<div style="display:flex;flex-wrap:wrap">' + "".join(
             views.heatmap_html(r["weights"][h], t, t, highlight_row=i,
                                caption=f"头 {h}：" + ("、".join(_RULE_LABELS[x] for x in QUERY_RULES_OFFERED
                                                               if x in self.rules[h]) or "没有规则（查询为 0，平均分配）"))
             for h in range(2)) + "</div>"
-        self.output_view.value = (
+        output = (
             '<div style="display:flex;flex-wrap:wrap">'
             + "<div><b>拼接 Concat(头 0, 头 1)</b>" + views.table_html(r["concat"], t, self.concat_names) + "</div>"
             + "<div><b>乘 W_O 之后</b>" + views.table_html(r["output"], t, self.out_names) + "</div></div>")
@@ -175,4 +169,4 @@ class HeadRulesExplorer(_Widget):
             top = "、".join(f"{t[j]} {w[h, j]:.3f}" for j in np.argsort(-w[h], kind="stable")[:2])
             said.append(f"头 {h}：“{self.word}”最关注“{answer}”（{top}）" if answer is not None
                         else f"头 {h}：“{self.word}”没有明显最关注的词（{top}）")
-        self._say("；".join(said), "info")
+        self._show(heads + output, "；".join(said), "info")

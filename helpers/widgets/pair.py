@@ -57,14 +57,12 @@ class SentencePairExplorer(_Widget):
         self.head = W.IntSlider(value=head, min=0, max=h - 1, description="头 head")
         self.word = W.Dropdown(options=[(f"{i}: {t}", i) for i, t in enumerate(self.keys)], value=self.word_index,
                                description="看哪个词")
-        self.status = W.HTML()
-        self.heatmaps = W.HTML()
-        self.rows = W.HTML()
+        self.view = W.HTML()
         self.difference = np.zeros(len(self.keys))
         for c in (self.layer, self.head, self.word):
             c.observe(lambda change: self._guard(self.redraw), "value")
         self.redraw()
-        self.widget = W.VBox([W.HBox([self.layer, self.head, self.word]), self.status, self.rows, self.heatmaps])
+        self.widget = W.VBox([W.HBox([self.layer, self.head, self.word]), self.view])
 
     def redraw(self) -> None:
         """Both heatmaps and both rows for the chosen layer, head and word."""
@@ -72,14 +70,14 @@ class SentencePairExplorer(_Widget):
         a, b = self.weights_a[l, j], self.weights_b[l, j]  # (n, n) each
         self.difference = a[i] - b[i]
         last_a, last_b = self.label_a, self.label_b
-        self.heatmaps.value = ('<div style="display:flex;flex-wrap:wrap">'
+        heatmaps = ('<div style="display:flex;flex-wrap:wrap">'
                                + views.heatmap_html(a, self.tokens_a, self.tokens_a, highlight_row=i,
                                                     caption=f"第 {l} 层 · 第 {j} 个头：…{last_a}")
                                + views.heatmap_html(b, self.tokens_b, self.tokens_b, highlight_row=i,
                                                     caption=f"第 {l} 层 · 第 {j} 个头：…{last_b}") + "</div>")
-        self.rows.value = ('<div style="display:flex;flex-wrap:wrap;gap:24px">'
+        rows = ('<div style="display:flex;flex-wrap:wrap;gap:24px">'
                            + views.bars_html(a[i], self.tokens_a, title=f"“{self.keys[i]}”的一行：…{last_a}")
                            + views.bars_html(b[i], self.tokens_b, title=f"“{self.keys[i]}”的一行：…{last_b}")
                            + views.bars_html(self.difference, self.keys, vmax=None, fmt="{:+.3f}", color="#009E73",
                                              title=f"差：{last_a} 减 {last_b}") + "</div>")
-        self._say("")
+        self._show(rows + heatmaps)

@@ -122,14 +122,12 @@ class ScalingExplorer(_Widget):
             raise ValueError(f"d_k 应是 {self.D_K_CHOICES} 之一，收到 {d_k!r}。 (d_k must be one of the choices.)")
         self.d_k = W.SelectionSlider(options=self.D_K_CHOICES, value=d_k, description="d_k")
         self.seed = W.IntSlider(value=seed, min=0, max=20, description="随机种子 seed")
-        self.status = W.HTML()
-        self.stats_view = W.HTML()
-        self.example_view = W.HTML()
+        self.view = W.HTML()
         self.stats: dict = {}
         for c in (self.d_k, self.seed):
             c.observe(lambda change: self._guard(self.recompute), "value")
         self.recompute()
-        self.widget = W.VBox([W.HBox([self.d_k, self.seed]), self.status, self.stats_view, self.example_view])
+        self.widget = W.VBox([W.HBox([self.d_k, self.seed]), self.view])
 
     def recompute(self) -> None:
         """Draw q and k for the current d_k and seed, measure and redraw."""
@@ -137,8 +135,7 @@ class ScalingExplorer(_Widget):
         stats = score_spread(d_k, rng=np.random.default_rng(self.seed.value), n_keys=self.N_KEYS)
         self.stats = stats
         keys = [f"k{j}" for j in range(self.N_KEYS)]
-        self.stats_view.value = _stats_html(d_k, stats)
-        self.example_view.value = (
+        self._show(_stats_html(d_k, stats) + 
             '<div style="display:flex;flex-wrap:wrap;gap:18px">'
             + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="一个查询的分数 q·k（不缩放；橙色 = 负数）")
@@ -148,7 +145,6 @@ class ScalingExplorer(_Widget):
                                         title="同一个查询 q·k / √d_k（缩放）")
             + views.bars_html(stats["example_scaled_weights"], keys, fmt="{:.3f}", color="#0072B2",
                               title="softmax(q·k / √d_k)") + "</div></div>")
-        self._say("")
 
 
 class TemperatureExplorer(_Widget):
@@ -172,19 +168,17 @@ class TemperatureExplorer(_Widget):
                              f"{len(self.labels)} 个标签。 (scores must be finite, shape (n_k,), one label each.)")
         self.temperature = W.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
                                             description="温度 T", readout_format=".2f")
-        self.status = W.HTML()
         self.view = W.HTML()
         self.weights = None
         self.temperature.observe(lambda change: self._guard(self.recompute), "value")
         self.recompute()
-        self.widget = W.VBox([self.temperature, self.status, self.view])
+        self.widget = W.VBox([self.temperature, self.view])
 
     def recompute(self) -> None:
         """weights = softmax(scores / T)."""
         t = self.temperature.value
         self.weights = softmax(self.scores, temperature=t)
-        self.view.value = (
+        self._show(
             views.bars_html(self.scores / t, self.labels, vmax=None, fmt="{:+.3f}", color="#009E73",
                             title=f"送进 softmax 的数：s / {t:.2f}")
             + views.bars_html(self.weights, self.labels, fmt="{:.4f}", title="softmax 之后的权重（和为 1）"))
-        self._say("")
