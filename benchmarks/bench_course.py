@@ -1,7 +1,7 @@
 """The whole course in fresh kernels, the cold start of a lesson, and the size of what readers install.
 
 - Course: every notebooks/NN_*.ipynb executed in its own fresh kernel, one after the other (as
-  tests/notebook_runner.py does, i.e. "Restart kernel and run all"): the total (budget 60 s on a
+  tools/notebook_runner.py does, i.e. "Restart kernel and run all"): the total (budget 60 s on a
   2-core machine) and each notebook.
 - Cold start: a fresh kernel that imports helpers and draws the first heatmap (notebook 00's
   self-check figure) until its PNG has arrived: budget 1.5 s, median of 3 fresh kernels. The kernel's

@@ -16,6 +16,7 @@ from __future__ import annotations
 FIND_SLIDER_WIDGETS_JS = """(prefix) => {
   const w = window.jupyterapp.shell.currentWidget;
   const outputs = [...w.content.node.querySelectorAll('.jp-OutputArea-output')]
+      .filter(o => !o.parentElement.closest('.jp-OutputArea-output'))  // a cell's own outputs, not nested ones
       .filter(o => o.querySelector('.widget-slider .noUi-handle'));
   const found = [];
   outputs.forEach((output, k) => {

@@ -39,7 +39,7 @@ def test_changed_dependencies_trigger_a_reinstall_with_the_model_without_deps():
     assert "configure_lab.py" in out
     lines = out.strip().splitlines()
     assert lines[-2].endswith("-m ruff check .")
-    assert "-m pytest -n " in lines[-1] and "--dist loadgroup" in lines[-1] and "--durations=15" in lines[-1]
+    assert "-m pytest -n " in lines[-1] and "--dist load " in lines[-1] and "--durations=15" in lines[-1]
 
 
 @needs_make

@@ -115,8 +115,12 @@ def wait_until_done(page, timeout_ms: int = 240_000, settle_ms: int = 600) -> No
             raise TimeoutError("the notebook did not finish running")
 
 
-def wait_for_widgets(page, timeout_ms: int = 30_000) -> None:
-    """Wait until every widget output in the model has a rendered view in the page (or time out quietly)."""
+def wait_for_widgets(page, timeout_ms: int = 120_000) -> None:
+    """Wait until every widget output in the model has a rendered view in the page (or time out quietly).
+
+    It returns as soon as they are there; the long limit is for a busy machine, where a view can take
+    seconds to render (page_report then says which are missing).
+    """
     with contextlib.suppress(Exception):
         page.wait_for_function(
             f"() => ({_REPORT_JS})().missingWidgets.length === 0", timeout=timeout_ms, polling=250)
