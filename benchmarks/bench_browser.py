@@ -91,8 +91,10 @@ class _Series:
         self.last: list[float] = []
         self.batches: list[int] = []
         self.timeouts = 0
+        self.state = ""
 
-    def step(self, record: bool) -> None:
+    def step(self, record: bool) -> dict:
+        self.page.bring_to_front()  # the pages alternate: the one stepped is the visible one, never throttled
         r = step(self.page, self.mark, self.keys)
         if record:
             if r["last"] is None or r["timedOut"]:
@@ -101,6 +103,23 @@ class _Series:
                 self.last.append(r["last"])
                 self.batches.append(r["batches"])
         self.page.wait_for_timeout(60)
+        return r
+
+    def make_it_act(self) -> str:
+        """'' when a key step changes a view as the widget stands; else click the widget's toggle buttons one
+        by one until it does (MaskExplorer's 真实长度 acts only with the padding mask) and name the button."""
+        if self.step(record=False)["last"] is not None:
+            return ""
+        buttons = self.page.locator(f'[data-bench="{self.mark}-output"] .widget-toggle-button')
+        for i in range(buttons.count()):
+            button = buttons.nth(i)
+            if "mod-active" in (button.get_attribute("class") or ""):
+                continue
+            button.click()
+            self.page.wait_for_timeout(800)
+            if self.step(record=False)["last"] is not None:
+                return f"after choosing {button.inner_text().strip()!r}"
+        return "no toggle button made the slider act"
 
 
 def measure(steps: int = STEPS, warmup: int = WARMUP) -> dict:
@@ -127,11 +146,12 @@ def measure(steps: int = STEPS, warmup: int = WARMUP) -> dict:
                 for info in (f for f in found if f["label"] != "floor"):
                     widget, floor = _Series(page, info), _Series(page, floors[0])
                     page.locator(f'[data-bench="{info["mark"]}-slider"]').scroll_into_view_if_needed()
+                    widget.state = widget.make_it_act()
                     for k in range(warmup + steps):
                         series = [widget, floor] + ([empty] if len(empty.last) < EMPTY_SAMPLES else [])
                         for s in series[k % len(series):] + series[:k % len(series)]:
                             s.step(record=k >= warmup)
-                    rows.append((path.name, _name(info, sources), widget, floor))
+                    rows.append((path.name, f"{_name(info, sources)} {widget.state}".strip(), widget, floor))
                 page.close()
                 lab.shutdown_kernels(keep=[f"notebooks/{empty_name}"])
             return {"empty": empty, "widgets": rows}
