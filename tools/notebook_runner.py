@@ -1,7 +1,19 @@
-"""Execute a notebook in a fresh kernel, as "restart kernel and run all" does (used by tests and make bench)."""
+"""Execute a notebook in a fresh kernel, as "restart kernel and run all" does (tests, make site, make bench).
+
+Within one test session every notebook is executed once and its result shared: when the environment
+variable ``MAOCHIYU_NOTEBOOK_CACHE`` names a directory (tests/conftest.py sets it to a directory of the
+session, shared by pytest-xdist's workers), ``execute(path)`` with the default environment returns the
+notebook executed by the first caller of the session. ``execute(path, cache=False)`` always runs a new
+kernel (the determinism check compares two such runs).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
 import time
 from pathlib import Path
 
@@ -10,6 +22,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
+CACHE_ENV = "MAOCHIYU_NOTEBOOK_CACHE"
 
 
 def course_notebooks() -> list[Path]:
@@ -17,7 +30,7 @@ def course_notebooks() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False):
+def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False):
     """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run.
 
     With `store_widget_state` the widgets' final state is kept in nb.metadata (for make site).
@@ -32,6 +45,41 @@ def execute(path: Path, timeout: int = 300, env: dict | None = None, store_widge
     else:
         client.execute(env=env)  # passed on to the kernel launcher
     return nb, time.perf_counter() - start
+
+
+def execute(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False,
+            cache: bool = True):
+    """`run_fresh`, or the session's shared result when $MAOCHIYU_NOTEBOOK_CACHE is set.
+
+    The shared run keeps the widget state (make site needs it); callers that did not ask for it get the
+    notebook without it. A run with its own `env` is never shared.
+    """
+    directory = os.environ.get(CACHE_ENV)
+    if not (cache and directory and env is None):
+        return run_fresh(path, timeout=timeout, env=env, store_widget_state=store_widget_state)
+    nb, seconds = _shared_run(Path(directory), Path(path), timeout)
+    if not store_widget_state:
+        nb.metadata.pop("widgets", None)
+    return nb, seconds
+
+
+def _shared_run(directory: Path, path: Path, timeout: int):
+    """Run `path` once per cache directory (a lock file serialises the processes that ask at once)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    stored = directory / f"{path.stem}-{key}.ipynb"
+    timing = stored.with_suffix(".json")
+    with open(directory / f"{path.stem}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not stored.exists():
+                nb, seconds = run_fresh(path, timeout=timeout, store_widget_state=True)
+                nbformat.write(nb, stored)
+                timing.write_text(json.dumps({"seconds": seconds}))
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return nbformat.read(stored, as_version=4), json.loads(timing.read_text())["seconds"]
 
 
 def problems(nb) -> list[str]:
