@@ -10,7 +10,6 @@ kernel (the determinism check compares two such runs).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -18,7 +17,13 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+
+try:  # the shared cache's file lock; on Windows (no fcntl) tests run in one process and need none
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -36,7 +41,10 @@ def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_wid
     With `store_widget_state` the widgets' final state is kept in nb.metadata (for make site).
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+    # local IPC sockets, as the course's JupyterLab settings use (scripts/configure_lab.py): no TCP, and no
+    # "Kernel is running over TCP without encryption" warning at every start; Windows has only TCP
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc" if os.name != "nt" else "tcp")
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=True,
                             store_widget_state=store_widget_state,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
@@ -70,14 +78,15 @@ def _shared_run(directory: Path, path: Path, timeout: int):
     stored = directory / f"{path.stem}-{key}.ipynb"
     timing = stored.with_suffix(".json")
     with open(directory / f"{path.stem}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not stored.exists():
                 nb, seconds = run_fresh(path, timeout=timeout, store_widget_state=True)
                 nbformat.write(nb, stored)
                 timing.write_text(json.dumps({"seconds": seconds}))
         finally:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, AttributeError):
                 fcntl.flock(lock, fcntl.LOCK_UN)
     return nbformat.read(stored, as_version=4), json.loads(timing.read_text())["seconds"]
 
