@@ -190,7 +190,8 @@ def check_masked_prediction(cat_row, fish_unchanged, hint=None):
 
     key = "04-4"
     where = "因果掩码下，第 i 个词只能看第 0 到第 i 个词；一行的权重仍然加起来是 1。"
-    how = "第 0 个词只能看见自己；最后一个词能看见所有词，掩码对它什么也没挡。"
+    how = ("数一数：因果掩码下“猫”（第 0 个词）能看见哪几个词？它的权重只能分给这些词，而且加起来仍是 1。"
+           "“鱼”（第 2 个、最后一个词）要看的词里，有没有哪一个被掩码挡住？")
     if cat_row is None or fish_unchanged is None:
         return check_value(key, False, "还没写（not written yet）：先预测，把两个 None 换成你的答案。", where, how, hint,
                            diagnosis="not written")
