@@ -153,7 +153,7 @@ QUIZ: tuple[Question, ...] = (
              explanation="查询 Q 是“我在找什么”，键 K 是“我是什么”，注意力分数 = Q·K。"),
     Question("Q(猫) = [2, 1, 0]，K(吃) = [3, 2.2, 0]。未缩放的注意力分数 Q(猫)·K(吃) 是多少？", "02",
              answer=_dot(), tolerance=1e-6,
-             where="第 00 课的点积，和第 02 课第 4 节里的分数怎么算。",
+             where="第 00 课练习 1 的点积，和第 02 课第 4 节（Q 和 K 配对）里的分数怎么算。",
              explanation="点积是对应分量相乘再相加：2×3 + 1×2.2 + 0×0。这正是文章里的 8.2。"),
     Question("分数 8.2 和 0.5，d_k = 64。按公式 softmax(s/√d_k)，第一个注意力权重是多少？（保留两位小数即可）", "03",
              answer=_article_weight(), tolerance=0.006,
@@ -162,11 +162,11 @@ QUIZ: tuple[Question, ...] = (
     Question("为什么要除以 √d_k？", "03",
              options=("让计算更快", "q·k 的方差随 d_k 增长，softmax 会饱和、梯度消失",
                       "让权重之和等于 1", "因为 V 的维度是 d_k"), answer="B",
-             where="第 03 课第 5 节：测量 q·k 的方差随 d_k 怎样变。",
+             where="第 03 课第 5 节（为什么除以 √d_k：测量）：q·k 的方差随 d_k 怎样变。",
              explanation="q·k 的方差是 d_k；除以 √d_k 把方差拉回 1，softmax 不再饱和。"),
     Question("注意力权重矩阵的每一行加起来等于多少？", "03",
              answer=1.0, tolerance=1e-9,
-             where="第 03 课第 3 节：softmax 一步一步。",
+             where="第 03 课第 3 节（Softmax，一步一步）。",
              explanation="softmax 按行归一化：每个查询把 100% 的注意力分给所有键。"),
     Question("权重 [0.7, 0.3]，V(吃) = [0, 1]，V(鱼) = [1, 0]。新“猫” = 0.7·V(吃) + 0.3·V(鱼) 的第 0 个分量是多少？", "04",
              answer=_new_cat_first(), tolerance=1e-6,
@@ -188,30 +188,30 @@ QUIZ: tuple[Question, ...] = (
     Question(f"第 06 课数出：一层自注意力在 n = 4 时有 {_attention_rounds(4):g} 轮必须一轮接一轮的计算。"
              "n = 256 时有几轮？", "06",
              answer=_attention_rounds(256), tolerance=0,
-             where="第 06 课第 4 节：测量表里注意力那一行的轮数。",
+             where="第 06 课第 4 节（测量：n 从 4 到 256）：表里注意力那一行的轮数。",
              explanation="轮数不随 n 变（O(1)，常数）：算 Q/K/V、算分数、softmax、加权求和，每一轮里所有位置同时算。"
                          "RNN 的轮数却等于 n。"),
     Question("自注意力每层的计算量随句子长度 n 怎样增长？", "06",
              options=("O(n)", "O(n·log n)", "O(n²)", "O(1)"), answer="C",
-             where="第 06 课第 7 节（诚实的代价）。",
+             where="第 06 课第 7 节（注意力的代价：n²）。",
              explanation="每一对词都要算一个分数：n×n 个，这也是长文本时它的代价。"),
     Question("在真实模型里发现某个头让 “it” 把大部分注意力给了 “animal”，这说明？", "07",
              options=("模型一定是靠这个头理解指代的", "这是一条证据，需要更多实验才能下结论",
                       "其他头都没有用", "注意力权重就是模型的解释"), answer="B",
-             where="第 07 课第 3 节和小结：注意力权重能说明什么、不能说明什么。",
+             where="第 07 课第 3 节（第二部分：真实的预训练模型）和小结：注意力权重能说明什么、不能说明什么。",
              explanation="注意力权重是证据，不是解释：输出还经过 V、多个头、残差和前馈层。"),
     Question("第 08 课训练前做了梯度检查（gradient check）。它比较的是哪两样东西？", "08",
              options=("训练集和留出集上的准确率", "手推的反向传播算出的梯度，和有限差分（把参数挪一点点、看损失变多少）算出的梯度",
                       "训练前和训练后的损失", "SGD 和 Adam 走的步长"), answer="B",
-             where="第 08 课第 4 节：“梯度检查”那一段。",
+             where="第 08 课第 4 节（反向传播：一步步推出每个梯度）里“梯度检查”那一段。",
              explanation="梯度检查把每个参数挪 ±ε，用 (L(θ+ε) − L(θ−ε)) / 2ε 估计梯度，再和反向传播的结果比：相对误差很小，"
                          "说明一步步推出的梯度没写错。"),
-    Question("第 08 课去掉位置编码之后，模型为什么分不清“猫吃鱼”里的“猫”（施事）和“鱼吃猫”里的“猫”（受事）？", "08",
-             options=("训练的步数不够", "两句里“猫”看到的是同一组词，自注意力的输出和词的顺序无关，所以两个“猫”的输出完全一样",
-                      "学习率太大，训练发散了", "词表里没有“猫”这个词"), answer="B",
-             where="第 08 课第 2 节开头和第 6 节：没有位置时，两句里“猫”的输出是什么关系？",
-             explanation="没有位置，自注意力只看到一组词：换一下顺序，每个词的输出只是跟着换位置（置换等变）。"
-                         "“猫吃鱼”和“鱼吃猫”里的“猫”得到一样的输出，必有一句判错；位置编码让同一个词在不同位置有不同的向量。"),
+    Question("第 08 课把训练好的模型的注意力按“看的是哪类词”加起来。哪一类名词把很大一部分注意力给了“被”？", "08",
+             options=("施事名词（做事的，比如“鱼被猫吃”里的“猫”）", "受事名词（被做的，比如“鱼被猫吃”里的“鱼”）",
+                      "两类名词一样多", "两类名词都几乎不看“被”"), answer="B",
+             where="第 08 课第 6 节（读出学到的模式）：名词的注意力分给了哪类词的那张表。",
+             explanation="笔记本里断言了：受事名词给“被”的注意力超过 0.3，施事名词不到 0.3。名词后面紧跟着“被”，它就是受事；"
+                         "第 02 课手搭的 W_Q、W_K 从没设计过这一条，模型是从数据里学到的。"),
 )
 
 UNANSWERED = "请先选择/填写答案。"
@@ -262,6 +262,7 @@ class QuizWidget(_Widget):
         self.index = 0
         self.results: dict[int, bool] = {}
         self.answers: dict[int, object] = {}  # question number -> what was chosen or typed, kept when navigating
+        self.feedbacks: dict[int, str] = {}  # question number -> the last feedback shown, kept when navigating
         self.question = W.HTML()
         self.choice = W.RadioButtons(options=[], layout=W.Layout(width="auto"))
         self.number = W.Text(description="答案", value="", placeholder="填一个数")
@@ -283,6 +284,8 @@ class QuizWidget(_Widget):
 
     def _remember(self, value, kind: str) -> None:
         if not self._showing and QUIZ[self.index].kind == kind:
+            if self.answers.get(self.index + 1) != value:  # a new answer: the old feedback no longer applies
+                self.feedbacks.pop(self.index + 1, None)
             self.answers[self.index + 1] = value
 
     def show(self, index: int) -> None:
@@ -303,7 +306,7 @@ class QuizWidget(_Widget):
                 self.answer_box.children = [self.number]
         finally:
             self._showing = False
-        self.feedback.value = ""
+        self.feedback.value = self.feedbacks.get(self.index + 1, "")  # going back keeps what was said
         self._update_progress()
 
     def check(self) -> CheckResult:
@@ -317,7 +320,7 @@ class QuizWidget(_Widget):
         result = q.check(answer)
         if result.diagnosis != "format":  # "8,2" is not an attempt: say why, do not count it
             self.results[self.index + 1] = result.passed
-        self.feedback.value = result._repr_html_()
+        self.feedback.value = self.feedbacks[self.index + 1] = result._repr_html_()
         self._update_progress()
         return result
 
