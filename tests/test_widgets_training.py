@@ -98,3 +98,21 @@ def test_comparison_with_lesson_02_on_request(widget):
     assert "nan" not in widget.compare.value.lower()
     widget.reset_button.click()
     assert widget.compare.value == ""
+
+
+def test_ticks_that_arrive_during_a_frame_are_dropped(widget):
+    now = [100.0]
+    widget._clock = lambda: now[0]
+    tick = lambda k: widget.play.set_trait("value", k)
+    tick(1)
+    assert widget.frames == 1 and widget.dropped_ticks == 0
+    tick(2)  # queued while the frame ran: reaches the kernel right after it ended
+    tick(3)
+    assert widget.frames == 1 and widget.dropped_ticks == 2
+    now[0] += widget.play.interval / 1000  # a tick one interval later is a fresh one
+    tick(4)
+    assert widget.frames == 2 and widget.trainer.steps == 2 * widget.per_frame.value
+    widget._busy = True  # a tick that arrives while a frame is still running
+    now[0] += 10.0
+    tick(5)
+    assert widget.frames == 2 and widget.dropped_ticks == 3

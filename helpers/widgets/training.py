@@ -1,13 +1,18 @@
 """Notebook 08's training widget: watch one attention layer learn the roles, step by step.
 
-Play / pause come from an ipywidgets ``Play``: the browser ticks, and every tick runs one frame
-(a few Adam steps, then one redraw), so the kernel is never blocked. Tests call ``step()``.
+Play / pause come from an ipywidgets ``Play``: the browser ticks, and a tick runs one frame (a few
+Adam steps, then one redraw). The kernel handles messages one after the other, so ticks that arrive
+while a frame is being computed wait in a queue and reach the kernel in a burst right after it; they
+are dropped (a tick is taken only if at least half an interval has passed since the last frame
+ended), so ⏸ takes effect after the current frame at the latest. Tests call ``step()``.
 
 Shape legend:
     n  words in a sentence
 """
 
 from __future__ import annotations
+
+import time
 
 import ipywidgets as W
 
@@ -36,6 +41,10 @@ class TrainingExplorer(_Widget):
         self.sentences = tuple(sentences)
         self.trainer = Trainer(self.corpus, seed=seed, lr=lr)
         self.frames = 0
+        self.dropped_ticks = 0          # ticks skipped because they arrived while a frame was running
+        self._clock = time.monotonic    # replaced by a fake clock in the tests
+        self._busy = False
+        self._frame_end = -float("inf")
         self.play = W.Play(value=0, min=0, max=10**6, step=1, interval=interval_ms, show_repeat=False,
                            description="播放")
         self.step_button = W.Button(description="单步 step", tooltip="训练一帧（几步 Adam），再重画")
@@ -81,8 +90,17 @@ class TrainingExplorer(_Widget):
             title=f"名词的注意力分给了哪类词（留出集平均，第 {self.trainer.steps} 步）")
 
     def _on_tick(self, change) -> None:
-        if change["new"] > change["old"]:  # Play's stop button sets the counter back to 0: no frame for that
+        if change["new"] <= change["old"]:  # Play's stop button sets the counter back to 0: no frame for that
+            return
+        if self._busy or self._clock() - self._frame_end < self.play.interval / 2000:
+            self.dropped_ticks += 1         # it piled up during the last frame: skip it
+            return
+        self._busy = True
+        try:
             self.step()
+        finally:
+            self._busy = False
+            self._frame_end = self._clock()
 
     def reset(self) -> None:
         """Back to step 0 with the same seed; the learning rate stays."""
