@@ -12,7 +12,6 @@ Usage:  python -m benchmarks training     or     python benchmarks/bench_trainin
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -59,6 +58,7 @@ def notebook_rows() -> list[dict]:
     """Run notebook 08 as the tests do, plus one extra cell at the end that reports the kernel's CPU time."""
     import nbformat
     from nbclient import NotebookClient
+
     from tools.notebook_runner import NOTEBOOK_DIR, IPCKernelManager, problems
 
     path = NOTEBOOK_DIR / "08_attention_learns.ipynb"

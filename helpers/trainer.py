@@ -16,8 +16,17 @@ import math
 import numpy as np
 
 from .roles import AGENT, PATIENT, ROLES, RoleCorpus, encode, word_classes
-from .training import (ModelConfig, adam_init, adam_step, backward, cross_entropy, forward, init_params, predict,
-                       sinusoidal_positions)
+from .training import (
+    ModelConfig,
+    adam_init,
+    adam_step,
+    backward,
+    cross_entropy,
+    forward,
+    init_params,
+    predict,
+    sinusoidal_positions,
+)
 
 __all__ = ["Trainer", "train", "check_learning_rate", "attention_by_class", "hand_built_attention_by_class", "class_scores",
            "hand_built_class_scores", "score_parts", "CLASSES", "VOICES", "SCORE_PARTS"]

@@ -34,7 +34,7 @@ def _viridis() -> tuple[list[str], list[str]]:
     from matplotlib import colormaps
 
     rgba = colormaps["viridis"](np.linspace(0, 1, 256))
-    hexes = ["#%02x%02x%02x" % tuple(int(round(c * 255)) for c in row[:3]) for row in rgba]
+    hexes = ["#" + "".join(f"{int(round(c * 255)):02x}" for c in row[:3]) for row in rgba]
     luminance = rgba[:, :3] @ np.array([0.299, 0.587, 0.114])
     text = ["#000" if lum > 0.5 else "#fff" for lum in luminance]
     return hexes, text

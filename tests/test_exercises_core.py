@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from exercise_harness import assert_hint_tiers, not_written
 
 import helpers.attention as A
-from exercise_harness import assert_hint_tiers, not_written
 from helpers import exercises as ex
 from helpers.exercises._core import CheckResult, fmt
 

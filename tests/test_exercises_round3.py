@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from exercise_harness import assert_fails, assert_passes
 
-from exercise_harness import assert_fails, assert_passes, load
 from helpers import exercises as ex
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import load
+
 from helpers.quiz import QUIZ, UNANSWERED, QuizWidget, check_answer, questions_per_lesson, reset_quiz, score
 
 s08 = load("09_summary_quiz")
@@ -13,7 +13,7 @@ def test_every_lesson_01_to_08_has_a_question_and_the_count_is_computed():
     per_lesson = questions_per_lesson()
     assert set(per_lesson) == {f"{n:02d}" for n in range(1, 9)} and min(per_lesson.values()) >= 1
     assert sum(per_lesson.values()) == len(QUIZ)
-    assert all(q.where and q.where.startswith(f"第 ") for q in QUIZ)
+    assert all(q.where and q.where.startswith("第 ") for q in QUIZ)
 
 
 def test_the_gradient_check_question_matches_lesson_08():

@@ -1,14 +1,40 @@
-"""The role model of notebook 08: hand-derived gradients, training to the promised accuracy, the baselines (its exercises: test_exercises_lesson08)."""
+"""The role model of notebook 08: hand-derived gradients, training to the promised accuracy, the baselines.
+
+Its exercises are tested in test_exercises_lesson08.
+"""
 
 import numpy as np
 import pytest
 
 from helpers.attention import scaled_dot_product_attention
 from helpers.roles import encode, load_role_corpus
-from helpers.trainer import (CLASSES, SCORE_PARTS, VOICES, Trainer, attention_by_class, check_learning_rate,
-                             class_scores, hand_built_attention_by_class, hand_built_class_scores, score_parts, train)
-from helpers.training import (ModelConfig, accuracy, adam_init, adam_step, cross_entropy, forward, gradient_check,
-                              init_params, loss_and_grads, sgd_step, sinusoidal_positions, softmax_backward)
+from helpers.trainer import (
+    CLASSES,
+    SCORE_PARTS,
+    VOICES,
+    Trainer,
+    attention_by_class,
+    check_learning_rate,
+    class_scores,
+    hand_built_attention_by_class,
+    hand_built_class_scores,
+    score_parts,
+    train,
+)
+from helpers.training import (
+    ModelConfig,
+    accuracy,
+    adam_init,
+    adam_step,
+    cross_entropy,
+    forward,
+    gradient_check,
+    init_params,
+    loss_and_grads,
+    sgd_step,
+    sinusoidal_positions,
+    softmax_backward,
+)
 from helpers.training_views import attention_roles_html, curves_svg, history_html, noun_attention_html
 
 CORPUS = load_role_corpus()

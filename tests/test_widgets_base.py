@@ -7,8 +7,15 @@ import pytest
 from helpers.multihead import init_multi_head
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
 from helpers.toy import toy_qkv
-from helpers.widgets import (CorefExplorer, MaskExplorer, ModelExplorer, MultiHeadExplorer, QKVEditor, ReachExplorer,
-                             SentenceExplorer)
+from helpers.widgets import (
+    CorefExplorer,
+    MaskExplorer,
+    ModelExplorer,
+    MultiHeadExplorer,
+    QKVEditor,
+    ReachExplorer,
+    SentenceExplorer,
+)
 from helpers.widgets.ablation import HeadAblationExplorer
 from helpers.widgets.head_rules import QUERY_RULES_OFFERED, HeadRulesExplorer
 from helpers.widgets.pair import SentencePairExplorer

@@ -9,7 +9,6 @@ from helpers.compare import KINDS, hops_needed, reach
 from helpers.widgets import ReachExplorer
 
 
-
 def test_reach_initial_state_is_measured():
     r = ReachExplorer(n=12, kind="cnn", source=0)
     assert (r.n, r.kind, r.source) == (12, "cnn", 0)

@@ -15,8 +15,8 @@ reader has tried), so that the second try gets the second tier.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -22,7 +22,7 @@ class _ForbiddenCall(Exception):
     pass
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _raising_code(name: str) -> types.CodeType:
     """A code object taking any arguments that raises _ForbiddenCall(name); no free variables, no globals needed."""
     source = (f"def forbidden(*args, **kwargs):\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -73,7 +73,7 @@ def check_rnn(fn, hint=None):
     return run_check(RNN, fn, hint)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _measured(kind, n, k):
     from ..compare import path_length
     return path_length(kind, n, k=k, rng=np.random.default_rng(61))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, CheckResult, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
 from ..coref import decide
+from ._core import Case, CheckResult, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
 
 
 def _top(w, t, q, k):
