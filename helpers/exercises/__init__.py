@@ -1,7 +1,7 @@
 """Auto-checked exercises: one module per lesson, one shared core.
 
 Introduced in notebook 00. ``from helpers.exercises import check_xxx`` gives every check;
-``_core`` holds the machinery (cases, diagnosis, hint tiers, readable numbers).
+``_core`` holds the machinery (cases, diagnosis, hint tiers), ``_compare`` the readable numbers.
 """
 
 from ._core import CheckResult, reset_hints
