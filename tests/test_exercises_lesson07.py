@@ -87,7 +87,8 @@ def test_broken_coref_design():
     assert_passes(check, (s.sentence, s.intended, s.why))
     assert_passes(check, (s.sentence, s.intended.upper(), " a. "))  # intended and the letter: any case, punctuation
     assert_passes(check, ("The fish didn't eat the mouse because it was hungry.", "fish", "A"))
-    assert_passes(check, ("The dog didn't cross the road because it was narrow.", "dog", "B"))  # "地点" this time
+    # every place has 地点 1.0, so a 地点 break needs a referent without it: rejected as impossible, not accepted
+    assert_fails(check, ("The dog didn't cross the road because it was narrow.", "dog", "B"), "不可能是")
     assert "还没写" in ex.check_broken_coref(None, None, "").message
     assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "A"), "模型答对了")
     assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "A"), "词表里没有")
@@ -108,7 +109,7 @@ def test_broken_coref_why_is_a_letter(why):
 
 @pytest.mark.parametrize("sentence, intended, why, diagnosis", [
     (s.sentence, s.intended, "B", "拿到的是“动物”特征，不是“地点”"),
-    ("The dog didn't cross the road because it was narrow.", "dog", "A", "拿到的是“地点”特征，不是“动物”"),
+    ("The fish didn't eat the mouse because it was hungry.", "fish", "B", "拿到的是“动物”特征，不是“地点”"),
     (s.sentence, s.intended, "C", "模型都认识"),
     (s.sentence, s.intended, "D", "没有位置信息"),
 ])
@@ -148,3 +149,17 @@ def test_the_decision_rule_is_the_lessons_margin():
     assert _decide([0.45, 0.40, 0.15], ["cat", "fish", "x"])[0] is None
     assert _decide([0.34, 0.33, 0.33], ["cat", "fish", "x"])[0] is None
     assert _decide([0.6, 0.3, 0.1], ["cat", "fish", "x"])[0] == "cat"
+
+
+@pytest.mark.parametrize("sentence,intended,why", [
+    ("The animal didn't cross the street because it was too tired.", "street", "A"),   # the model is right
+    ("The animal didn't cross the street because it was too tired.", "the", "A"),      # not a noun
+    ("The animal didn't cross the street because it was too tired.", "it", "A"),       # "it" itself
+    ("The animal didn't cross the street because it was too wide.", "animal", "B"),    # the model is right
+])
+def test_broken_coref_rejects_an_intended_word_that_lacks_the_feature(sentence, intended, why):
+    from helpers.exercises import check_broken_coref, reset_hints
+
+    reset_hints()
+    r = check_broken_coref(sentence, intended, why)
+    assert not r.passed and "不可能是 “it” 在这句里指的词" in r.message

@@ -205,6 +205,13 @@ def check_broken_coref(sentence, intended, why, hint=None):
     it = len(r.tokens) - 1 - r.tokens[::-1].index("it")
     features = load_vocabulary().features
     wanted = max(_FEATURE_OPTION, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 0 (X1 = after it)
+    # `intended` must be a word "it" could mean here: not "it", and carrying some of the feature it looks for
+    # (a model "wrong" against a referent that lacks the feature is the reader's claim failing, not the model)
+    carries = float(r.X0[r.tokens.index(target), features.index(wanted)])
+    if target == "it" or carries <= 0:
+        return check_value(key, False, f"“{target}” 不可能是 “it” 在这句里指的词：这句的形容词让 “it” 找带“{wanted}”特征的名词，"
+                           f"而 “{target}” 的“{wanted}”特征是 {fmt(carries)}。intended 应是人读这句时 “it” 真正指的名词。",
+                           where, how, hint, diagnosis="intended")
     letter = why.strip().strip(".。 )）").upper() if isinstance(why, str) else None
     if letter is None or letter == "":
         return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {target}；{reason}）。"
