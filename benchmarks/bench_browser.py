@@ -178,6 +178,12 @@ def run() -> list[dict]:
     rows = [dict(name="browser: bare slider → HTML, empty page (median)", value=empty, unit="ms",
                  note=f"n={len(r['empty'].last)}, {_spread(r['empty'].last)}; for the record, no budget")]
     for notebook, name, widget, floor in r["widgets"]:
+        if not widget.last and widget.state.startswith("no toggle"):
+            # e.g. TrainingExplorer's 每帧步数: the slider sets how many steps the next frame takes and changes
+            # no view by itself; that widget's frame cost is timed in the kernel (benchmarks/bench_training.py)
+            rows.append(dict(name=f"browser: {notebook[:2]} {name.split(' no toggle')[0]}", value=float("nan"),
+                             unit="ms", note="not applicable: this slider changes no view by itself"))
+            continue
         f_med, w_med = _median(floor.last), _median(widget.last)
         rows.append(dict(name=f"browser: {notebook[:2]} in-page floor (median)", value=f_med, unit="ms",
                          note=f"n={len(floor.last)}, {_spread(floor.last)}; empty page {empty:.1f} ms"))

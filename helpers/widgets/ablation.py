@@ -103,6 +103,7 @@ class HeadAblationExplorer(_Widget):
                                     description="实验")
         self.view = W.HTML()
         self.effect: dict = {}
+        self._runs: dict = {}  # (mode, layer, head) -> ablation_effect
         for c in (self.layer, self.head, self.mode):
             c.observe(lambda change: self._guard(self.recompute), "value")
         self.recompute()
@@ -112,8 +113,11 @@ class HeadAblationExplorer(_Widget):
         """Run the model with the chosen mask and redraw."""
         L, h = self.full.attentions.shape[:2]
         l, j = self.layer.value, self.head.value
-        mask = (head_mask_for(L, h, off=[(l, j)]) if self.mode.value == "off" else head_mask_for(L, h, only=(l, j)))
-        e = ablation_effect(self.model, self.text, mask, word=self.word, full=self.full)
+        key = (self.mode.value, l, j)
+        if key not in self._runs:  # one forward pass per setting; going back to a setting costs nothing
+            mask = head_mask_for(L, h, off=[(l, j)]) if self.mode.value == "off" else head_mask_for(L, h, only=(l, j))
+            self._runs[key] = ablation_effect(self.model, self.text, mask, word=self.word, full=self.full)
+        e = self._runs[key]
         self.effect = e
         t = e["tokens"]
         i, k = t.index(self.word), t.index(self.target)
