@@ -156,6 +156,7 @@ def test_the_decision_rule_is_the_lessons_margin():
     ("The animal didn't cross the street because it was too tired.", "the", "A"),      # not a noun
     ("The animal didn't cross the street because it was too tired.", "it", "A"),       # "it" itself
     ("The animal didn't cross the street because it was too wide.", "animal", "B"),    # the model is right
+    ("The fish saw the dog because it was hungry.", "hungry", "A"),                     # an adjective, not a noun
 ])
 def test_broken_coref_rejects_an_intended_word_that_lacks_the_feature(sentence, intended, why):
     from helpers.exercises import check_broken_coref, reset_hints

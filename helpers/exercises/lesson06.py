@@ -211,9 +211,9 @@ def check_longest_within(n_max, hops: int = 4, k: int = 3, hint=None):
     if n > want:
         what = f"n = {n} 时染色法测得最远要 {measured} 跳，超过了 {hops} 跳。"
         if n == want + 1:
-            what += "只差 1：k**L 个位置要覆盖全部 n 个词（不是 n − 1 个）。"
+            what += "想一想：L 层能覆盖的是 n 个词，还是 n − 1 段距离？"
     else:
         what = f"n = {n} 时最远 {measured} 跳，没超过 {hops} 跳；但还能更长。"
         if n == want - 1:
-            what += "只差 1：能看到 k**L 个位置，就能放下 k**L 个词。"
+            what += "想一想：L 层能看到的位置个数，和能放下的词数是什么关系？"
     return check_value(key, False, what, where, how, hint, diagnosis="too long" if n > want else "too short")

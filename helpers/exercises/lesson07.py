@@ -208,9 +208,11 @@ def check_broken_coref(sentence, intended, why, hint=None):
     # `intended` must be a word "it" could mean here: not "it", and carrying some of the feature it looks for
     # (a model "wrong" against a referent that lacks the feature is the reader's claim failing, not the model)
     carries = float(r.X0[r.tokens.index(target), features.index(wanted)])
-    if target == "it" or carries <= 0:
+    noun = all(r.X0[r.tokens.index(target), features.index(f)] == 0 for f in ("性质", "动作", "指代", "虚词"))
+    if target == "it" or carries <= 0 or not noun:
         return check_value(key, False, f"“{target}” 不可能是 “it” 在这句里指的词：这句的形容词让 “it” 找带“{wanted}”特征的名词，"
-                           f"而 “{target}” 的“{wanted}”特征是 {fmt(carries)}。intended 应是人读这句时 “it” 真正指的名词。",
+                           f"而 “{target}” " + (f"的“{wanted}”特征是 {fmt(carries)}" if noun else "不是名词")
+                           + "。intended 应是人读这句时 “it” 真正指的名词。",
                            where, how, hint, diagnosis="intended")
     letter = why.strip().strip(".。 )）").upper() if isinstance(why, str) else None
     if letter is None or letter == "":
