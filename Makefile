@@ -6,7 +6,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench site data clean help
+# make test: 3 pytest-xdist workers (the Binder rehearsal, the browser tests and the rest start at once; on 2 cores
+# their kernels overlap the waits); notebooks, JupyterLab and the Binder venv are shared
+# within the run (tests/conftest.py); --durations prints where the time went.
+TEST_WORKERS ?= 3
+STRESS_RUNS  ?= 3
+
+.PHONY: lab test bench site data stress clean help
 
 help:
 	@echo "make lab    — 安装并打开课程 (set up and open JupyterLab on notebook 00)"
@@ -14,6 +20,7 @@ help:
 	@echo "make bench  — 速度与内存预算 (speed and memory budgets)"
 	@echo "make site   — 生成静态网页版课程到 site/ (build the executed course as static HTML)"
 	@echo "make data   — 重新生成 data/ (regenerate data files)"
+	@echo "make stress — 在 CPU 与磁盘负载下重复运行每个笔记本 (every notebook N times under load; maintainers)"
 
 # The stamp is newer than the lock file and pyproject when nothing changed: then nothing is reinstalled.
 # scripts/setup_course.py is the one installer (readers without make run it directly; see README).
@@ -24,10 +31,14 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_course_intro.ipynb
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --no-loadscope-reorder --durations=15
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+stress: $(STAMP)
+	$(PY) -m tools.stress --runs $(STRESS_RUNS)
 
 site: $(STAMP)
 	$(PY) scripts/build_site.py --out site

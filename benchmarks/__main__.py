@@ -32,7 +32,8 @@ def main(argv: list[str]) -> int:
             line = f"  {r['name']:<48} {_fmt(r['value']):>10} {r['unit']:<6} budget {_fmt(budget):>8} {verdict}"
             if r.get("baseline") is not None:
                 ratio = r["value"] / r["baseline"] if r["baseline"] else float("nan")
-                line += f" | {r.get('baseline_name', 'baseline')}: {_fmt(r['baseline'])} {r['unit']} (ratio {ratio:.3f}×)"
+                line += (f" | {r.get('baseline_name', 'baseline')}: {_fmt(r['baseline'])} {r['unit']}"
+                         f" (ratio {ratio:.3f}×)")
             if r.get("note"):
                 line += f" | {r['note']}"
             print(line, flush=True)

@@ -1,137 +1,172 @@
-"""End-to-end latency in the browser: a slider step → the updated view in the page.
+"""End-to-end latency in the browser: one key press on a slider → the LAST view of its widget updated.
 
 JupyterLab (project venv, loopback, token) and Debian's Chromium through Playwright, as in
-tests/test_browser.py. Both figures are measured inside the page: the keydown is dispatched on the
-slider's handle and a MutationObserver on the output notes, with performance.now(), the first DOM
-change outside the slider itself (the slider's own readout does not count).
+tests/test_browser.py. Every course notebook that shows widgets is opened (a copy, with one extra cell)
+and run; every widget output that holds a visible slider is measured on its first slider
+(benchmarks/browser_steps.py: a real key press, timed in the page until the widget's last view changed).
 
-- editor: notebook 02's Q/K/V editor (the first ``Q[…]`` slider; its views are HTML widgets);
-- floor: a scratch notebook with a bare ipywidgets FloatSlider whose observer sets a bare HTML
-  widget's value, no computation: what any slider → HTML round trip costs on this machine
-  (browser, server and kernel share its cores);
-- for the record (no budget): the same bare slider inside a copy of notebook 02, right below the
-  editor, which separates the weight of the page from the editor's own cost.
+- in-page floor: the extra cell, a bare ipywidgets FloatSlider whose observer sets one HTML widget,
+  placed right after the notebook's first widget cell: what a slider → HTML round trip costs in this
+  very page (same DOM, same kernel, same server);
+- empty-page floor (for the record): the same bare slider alone in an otherwise empty notebook.
 
-Each has its own page (one browser, one server) and their steps alternate in one run, so a busy
-moment of the machine hits both.
-Budget: editor median ≤ 1.25 × floor median.
+Steps of a widget, its page's floor and the empty page alternate (the order rotates), so a busy moment of
+the machine hits all three. Budget: each widget's median ≤ 1.25 × its page's in-page floor median.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-import browser_lab as B  # noqa: E402
+from benchmarks.browser_steps import FIND_SLIDER_WIDGETS_JS, SliderKeys, step
+from tools import lab as L
+from tools import lab_page as P
+from tools.notebook_runner import course_notebooks
 
 RATIO_BUDGET = 1.25
-STEPS = 40          # per widget, after warm-up; floor and editor steps alternate
-WARMUP = 5
+STEPS = 20          # per widget, after warm-up
+WARMUP = 3
+EMPTY_SAMPLES = 40  # the empty-page floor stops alternating once it has this many
+WIDGET_CALL = re.compile(r"\b([A-Z]\w*(?:Explorer|Editor|Check|Slider|Widget))\(")
 
 FLOOR_SOURCE = '''import ipywidgets as W
 
-slider = W.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.1, readout_format=".1f",
-                       description="Q[floor]", continuous_update=True)
-view = W.HTML("<table><tr><td>0.0</td></tr></table>")
-slider.observe(lambda change: setattr(view, "value", f"<table><tr><td>{change['new']:.1f}</td></tr></table>"), "value")
-W.VBox([slider, view])'''
+floor_slider = W.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.1, readout_format=".1f",
+                             description="floor", continuous_update=True)
+floor_view = W.HTML("<table><tr><td>0.0</td></tr></table>")
+floor_slider.observe(lambda change: setattr(floor_view, "value",
+                                            f"<table><tr><td>{change['new']:.1f}</td></tr></table>"), "value")
+W.VBox([floor_slider, floor_view])'''
 
 
-def _write_floor_in_02(directory: Path, name: str) -> str:
-    """A copy of notebook 02 with the floor's cell right after the editor's (same page weight)."""
+def _uses_widgets(path: Path) -> bool:
+    return bool(re.search(r"helpers\.widgets|ipywidgets", path.read_text(encoding="utf-8")))
+
+
+def _with_floor(directory: Path, name: str) -> tuple[str, list[str]]:
+    """A copy of notebook `name` with the floor cell after its first widget cell; (file, cell sources)."""
     nb = nbformat.read(directory / name, as_version=4)
-    at = next((i for i, c in enumerate(nb.cells) if "QKVEditor(" in c.source), len(nb.cells) - 1)
-    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(FLOOR_SOURCE.replace("Q[floor]", "Q[floor02]")))
-    nbformat.write(nb, directory / "bench_floor_in_02.ipynb")
-    return "bench_floor_in_02.ipynb"
+    at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and WIDGET_CALL.search(c.source)),
+              len(nb.cells) - 1)
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(FLOOR_SOURCE))
+    out = f"bench_{name}"
+    nbformat.write(nb, directory / out)
+    return out, [c.source for c in nb.cells]
 
 
-def _write_floor_notebook(directory: Path) -> str:
+def _empty_floor(directory: Path) -> str:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nbformat.write(nb, directory / "bench_floor.ipynb")
-    return "bench_floor.ipynb"
+    nbformat.write(nb, directory / "bench_empty_floor.ipynb")
+    return "bench_empty_floor.ipynb"
 
 
-class _Slider:
-    """Key direction that keeps a slider inside its range."""
-
-    def __init__(self, info: dict):
-        self.value, self.lo, self.hi = float(info["value"]), float(info["min"]), float(info["max"])
-        self.key = "ArrowLeft" if self.value >= self.hi - 1e-9 else "ArrowRight"
-
-    def next_key(self) -> str:
-        if self.key == "ArrowRight" and self.value >= self.hi - 0.05:
-            self.key = "ArrowLeft"
-        elif self.key == "ArrowLeft" and self.value <= self.lo + 0.05:
-            self.key = "ArrowRight"
-        return self.key
-
-    def update(self, value) -> None:
-        if value is not None:
-            self.value = float(value)
-
-
-def _prepare(context, lab: "B.Lab", name: str, mark: str, label: str = r"^Q\[.+\]$"):
-    """A page with notebook `name` run, its slider marked and in view; returns (page, slider, label)."""
+def _open(context, lab: L.Lab, name: str):
+    """A page with notebook `name` run and its slider widgets marked; (page, [widget info])."""
     page = context.new_page()
     page.set_default_timeout(60_000)
-    B.open_notebook(page, lab, f"notebooks/{name}")
-    B.restart_and_run_all(page)
-    B.wait_for_widgets(page)
-    info = B.find_editor(page, mark, label)
-    if info is None:
-        raise RuntimeError(f"no slider labelled {label} with an HTML table view in {name}")
-    page.locator(f'[data-bench="{mark}-slider"]').scroll_into_view_if_needed()
+    P.open_notebook(page, lab, f"notebooks/{name}")
+    P.restart_and_run_all(page)
+    P.wait_for_widgets(page)
     page.wait_for_timeout(500)
-    return page, _Slider(info), info["label"]
+    return page, page.evaluate(FIND_SLIDER_WIDGETS_JS, "w")
 
 
-def _one(page, mark: str, slider: _Slider, out: dict | None) -> None:
-    r = B.step(page, mark, slider.next_key())
-    slider.update(r.get("value"))
-    if out is not None:
-        if r["first"] is None:
-            out["timeouts"] += 1
-        else:
-            out["first"].append(r["first"])
-            if r["view"] is not None:
-                out["view"].append(r["view"])
-    page.wait_for_timeout(120)  # let the echo and any late message settle
+def _name(info: dict, sources: list[str]) -> str:
+    m = WIDGET_CALL.search(sources[info["cell"]]) if 0 <= info["cell"] < len(sources) else None
+    return f"{m.group(1) if m else 'widget'} cell {info['cell']} [{info['label']}]"
+
+
+class _Series:
+    """One slider's key steps and their figures."""
+
+    def __init__(self, page, info: dict):
+        self.page, self.mark, self.keys = page, info["mark"], SliderKeys(info)
+        self.last: list[float] = []
+        self.batches: list[int] = []
+        self.timeouts = 0
+        self.state = ""
+
+    def step(self, record: bool) -> dict:
+        self.page.bring_to_front()  # the pages alternate: the one stepped is the visible one, never throttled
+        r = step(self.page, self.mark, self.keys)
+        if record:
+            if r["last"] is None or r["timedOut"]:
+                self.timeouts += 1
+            if r["last"] is not None:
+                self.last.append(r["last"])
+                self.batches.append(r["batches"])
+        self.page.wait_for_timeout(60)
+        return r
+
+    def make_it_act(self) -> str:
+        """'' when a key step changes a view as the widget stands; else click the widget's toggle buttons one
+        by one until it does (MaskExplorer's 真实长度 acts only with the padding mask) and name the button."""
+        if self.step(record=False)["last"] is not None:
+            return ""
+        buttons = self.page.locator(f'[data-bench="{self.mark}-output"] .widget-toggle-button')
+        for i in range(buttons.count()):
+            button = buttons.nth(i)
+            if "mod-active" in (button.get_attribute("class") or ""):
+                continue
+            button.click()
+            self.page.wait_for_timeout(800)
+            if self.step(record=False)["last"] is not None:
+                return f"after choosing {button.inner_text().strip()!r}"
+        return "no toggle button made the slider act"
 
 
 def measure(steps: int = STEPS, warmup: int = WARMUP) -> dict:
-    """Floor and editor, each in its own page (one browser, one server), steps alternating."""
-    chromium = B.chromium_path()
+    """{"empty": _Series, "widgets": [(notebook, name, widget _Series, in-page floor _Series)]}."""
+    chromium = L.chromium_path()
     if chromium is None:
         raise RuntimeError("Chromium is not installed (apt-get install chromium)")
-    qkv = ROOT / "notebooks" / "02_qkv.ipynb"
-    if not qkv.exists():
-        raise RuntimeError("notebooks/02_qkv.ipynb does not exist yet")
+    notebooks = [p for p in course_notebooks() if _uses_widgets(p)]
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
-        root = Path(tmp)
-        notebooks = B.copy_notebooks(root, [qkv.name])
-        plan = [(_write_floor_notebook(notebooks), "floor", r"^Q\[floor\]$"),
-                (qkv.name, "qkv", r"^Q\[.+\]$"),
-                (_write_floor_in_02(notebooks, qkv.name), "floor02", r"^Q\[floor02\]$")]
-        with B.Lab(root) as lab, B.browser(chromium) as ctx:
-            pages = {mark: _prepare(ctx, lab, name, mark, label) for name, mark, label in plan}
-            results = {mark: {"first": [], "view": [], "timeouts": 0} for mark in pages}
-            for k in range(warmup + steps):
-                order = list(pages) if k % 2 == 0 else list(pages)[::-1]
-                for mark in order:
-                    page, slider, _ = pages[mark]
-                    _one(page, mark, slider, results[mark] if k >= warmup else None)
-            results["labels"] = {mark: label for mark, (_, _, label) in pages.items()}
-            return results
+        directory = L.copy_notebooks(Path(tmp), [p.name for p in notebooks])
+        empty_name = _empty_floor(directory)
+        with L.Lab(Path(tmp)) as lab, L.browser(chromium) as ctx:
+            empty_page, found = _open(ctx, lab, empty_name)
+            if not found:
+                raise RuntimeError("the bare slider of the empty page was not found")
+            empty = _Series(empty_page, found[0])
+            rows = []
+            for path in notebooks:
+                name, sources = _with_floor(directory, path.name)
+                page, found = _open(ctx, lab, name)
+                floors = [f for f in found if f["label"] == "floor"]
+                if not floors:
+                    raise RuntimeError(f"the in-page floor slider was not found in {name}")
+                for info in (f for f in found if f["label"] != "floor"):
+                    widget, floor = _Series(page, info), _Series(page, floors[0])
+                    page.locator(f'[data-bench="{info["mark"]}-slider"]').scroll_into_view_if_needed()
+                    widget.state = widget.make_it_act()
+                    for k in range(warmup + steps):
+                        series = [widget, floor] + ([empty] if len(empty.last) < EMPTY_SAMPLES else [])
+                        for s in series[k % len(series):] + series[:k % len(series)]:
+                            s.step(record=k >= warmup)
+                    rows.append((path.name, f"{_name(info, sources)} {widget.state}".strip(), widget, floor))
+                page.close()
+                lab.shutdown_kernels(keep=[f"notebooks/{empty_name}"])
+            return {"empty": empty, "widgets": rows}
+
+
+def _median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _spread(xs: list[float]) -> str:
+    if not xs:
+        return "no step changed a view"
+    xs = sorted(xs)
+    q = lambda f: xs[min(len(xs) - 1, int(round(f * (len(xs) - 1))))]
+    return f"min {xs[0]:.1f} / p25 {q(0.25):.1f} / p75 {q(0.75):.1f} / p90 {q(0.9):.1f} ms"
 
 
 def run() -> list[dict]:
@@ -139,37 +174,19 @@ def run() -> list[dict]:
         r = measure()
     except RuntimeError as exc:
         return [dict(name="browser slider latency", value=float("nan"), unit="ms", note=f"not measured: {exc}")]
-    floor, editor = r["floor"], r["qkv"]
-    f_med = statistics.median(floor["first"])
-    e_med = statistics.median(editor["first"])
-    rows = [
-        dict(name="browser: bare slider → bare HTML (floor, median)", value=f_med, unit="ms",
-             note=f"n={len(floor['first'])}, {_spread(floor['first'])}, {floor['timeouts']} timeouts"),
-        dict(name=f"browser: 02 editor {r['labels']['qkv']} → view (median)", value=e_med, unit="ms",
-             budget=RATIO_BUDGET * f_med, baseline=f_med, baseline_name="floor",
-             note=f"n={len(editor['first'])}, {_spread(editor['first'])}, {editor['timeouts']} timeouts; "
-                  f"budget = {RATIO_BUDGET} × floor"),
-    ]
-    inside = r["floor02"]["first"]
-    rows.append(dict(name="browser: floor slider inside notebook 02's page (median)",
-                     value=statistics.median(inside), unit="ms",
-                     note=f"n={len(inside)}; the same bare slider in a copy of 02, right below the editor: "
-                          f"the page's weight without the editor's work; editor / this = "
-                          f"{e_med / statistics.median(inside):.2f}×"))
-    if editor["view"]:
-        rows.append(dict(name="browser: 02 editor → weights table changed (median)",
-                         value=statistics.median(editor["view"]), unit="ms",
-                         note=f"n={len(editor['view'])} steps whose rounded weights changed"))
+    empty = _median(r["empty"].last)
+    rows = [dict(name="browser: bare slider → HTML, empty page (median)", value=empty, unit="ms",
+                 note=f"n={len(r['empty'].last)}, {_spread(r['empty'].last)}; for the record, no budget")]
+    for notebook, name, widget, floor in r["widgets"]:
+        f_med, w_med = _median(floor.last), _median(widget.last)
+        rows.append(dict(name=f"browser: {notebook[:2]} in-page floor (median)", value=f_med, unit="ms",
+                         note=f"n={len(floor.last)}, {_spread(floor.last)}; empty page {empty:.1f} ms"))
+        rows.append(dict(name=f"browser: {notebook[:2]} {name} → last view (median)", value=w_med, unit="ms",
+                         budget=RATIO_BUDGET * f_med, baseline=f_med, baseline_name="in-page floor",
+                         note=f"n={len(widget.last)}, {_spread(widget.last)}, {widget.timeouts} steps without a "
+                              f"settled change; updates per step (median) {_median(widget.batches):g} "
+                              f"(floor {_median(floor.batches):g}); × empty page {w_med / empty:.2f}"))
     return rows
-
-
-def _q(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
-
-
-def _spread(xs: list[float]) -> str:
-    return f"min {min(xs):.1f} / p25 {_q(xs, 0.25):.1f} / p75 {_q(xs, 0.75):.1f} / p90 {_q(xs, 0.9):.1f} ms"
 
 
 if __name__ == "__main__":

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
 WIDGET_BUDGET_MS = 5.0
 NOTEBOOK_BUDGET_S = 10.0
 
@@ -41,8 +38,7 @@ def run() -> list[dict]:
         ms = _median_ms(lambda head=head: explorer.update("小猫昨天吃了鱼", 8, head))
         rows.append(dict(name=f"MultiHeadExplorer update, h=8, {label}", value=ms, unit="ms", budget=WIDGET_BUDGET_MS))
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from notebook_runner import NOTEBOOK_DIR, execute, problems
+    from tools.notebook_runner import NOTEBOOK_DIR, execute, problems
 
     for name in ("05_multi_head.ipynb", "06_vs_rnn_cnn.ipynb"):
         nb, seconds = execute(NOTEBOOK_DIR / name)

@@ -1,7 +1,7 @@
 """The whole course in fresh kernels, the cold start of a lesson, and the size of what readers install.
 
 - Course: every notebooks/NN_*.ipynb executed in its own fresh kernel, one after the other (as
-  tests/notebook_runner.py does, i.e. "Restart kernel and run all"): the total (budget 60 s on a
+  tools/notebook_runner.py does, i.e. "Restart kernel and run all"): the total (budget 60 s on a
   2-core machine) and each notebook.
 - Cold start: a fresh kernel that imports helpers and draws the first heatmap (notebook 00's
   self-check figure) until its PNG has arrived: budget 1.5 s, median of 3 fresh kernels. The kernel's
@@ -27,7 +27,6 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 COURSE_BUDGET_S = 60.0
 COLD_BUDGET_S = 1.5
@@ -44,7 +43,7 @@ fig, ax = attention_heatmap(weights, ["猫", "吃", "鱼"], ["猫", "吃", "鱼"
 
 # -- the course -------------------------------------------------------------------------------------
 def course_rows() -> list[dict]:
-    from notebook_runner import course_notebooks, execute, problems
+    from tools.notebook_runner import course_notebooks, execute, problems
 
     rows, total_start = [], time.perf_counter()
     per = []
@@ -199,7 +198,8 @@ def footprint_rows() -> list[dict]:
     rows.append(dict(name="install: packages resolved, course (fresh venv)", value=len(course) + 2, unit="pkgs",
                      baseline=len(bertviz), baseline_name="bertviz",
                      note=f"+2: the course itself and the model package (--no-deps); bertviz pulls "
-                          f"{', '.join(heavy[:4])}{' …' if len(heavy) > 4 else ''} ({len(heavy)} torch/transformers/nvidia packages)"))
+                          f"{', '.join(heavy[:4])}{' …' if len(heavy) > 4 else ''} "
+                          f"({len(heavy)} torch/transformers/nvidia packages)"))
     return rows
 
 

@@ -89,6 +89,5 @@ def run() -> list[dict]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     for row in run():
         print(row)

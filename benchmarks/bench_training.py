@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 TRAIN_BUDGET_S = 3.0
 FRAME_BUDGET_MS = 50.0
@@ -59,14 +58,16 @@ def frame_rows() -> list[dict]:
 def notebook_rows() -> list[dict]:
     """Run notebook 08 as the tests do, plus one extra cell at the end that reports the kernel's CPU time."""
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-    from notebook_runner import NOTEBOOK_DIR, problems
+    from tools.notebook_runner import NOTEBOOK_DIR, problems
 
     path = NOTEBOOK_DIR / "08_attention_learns.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import resource as _r; _u = _r.getrusage(_r.RUSAGE_SELF); print(f'KERNEL_CPU {_u.ru_utime + _u.ru_stime:.3f}')"))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+    client = NotebookClient(nb, km=AsyncKernelManager(kernel_name="python3", transport="ipc"), timeout=300,
+                            kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

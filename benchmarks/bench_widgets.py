@@ -36,7 +36,7 @@ def run() -> list[dict]:
         slider = editor.sliders["Q"][0]
         values = np.round(np.linspace(-3, 3, 61), 1)
 
-        def step(k, slider=slider):
+        def step(k, slider=slider, values=values):
             slider.value = float(values[k % len(values)])
 
         for k in range(20):

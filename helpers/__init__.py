@@ -11,7 +11,7 @@ Modules (each introduced by a notebook, named in its docstring):
     roles       the role corpus (施事/动作/受事/其他) read and encoded (08)
     training    one attention layer that learns: forward, backward by hand, SGD, Adam (08)
     trainer     step-by-step training and read-outs of the learned pattern (08);
-                training_views, training_exercises: its SVG curves and its exercise checks
+                training_views: its SVG curves (its exercise checks are in exercises)
     fonts       the bundled CJK font for matplotlib (00)
     plots       matplotlib figures: heatmap, bars, lines view, layers × heads grid
     views       fast HTML views for live widgets (01)

@@ -96,6 +96,15 @@ class CorefResult:
         i = len(self.tokens) - 1 - self.tokens[::-1].index(word)
         return (self.weights1 if layer == 1 else self.weights2)[i]
 
+    def layer_row(self, layer: int, word: str = "it") -> np.ndarray:
+        """The attention row of `word` in layer 0 (reads the adjective) or layer 1 (finds the referent).
+
+        0-based, as everywhere in the course; ``row(1)`` and ``row(2)`` are the same rows.
+        """
+        if layer not in (0, 1):
+            raise ValueError(f"layer 应是 0 或 1（两层模型，从 0 数起），收到 {layer!r}。 (layer must be 0 or 1.)")
+        return self.row(layer + 1, word)
+
     def referent(self, word: str = "it") -> str:
         """The token `word` attends to most in layer 2."""
         return self.tokens[int(np.argmax(self.row(2, word)))]
@@ -130,3 +139,52 @@ def resolve(text_or_tokens) -> CorefResult:
     X1, w1 = residual_attention(X0, build_layer(LAYER1))
     X2, w2 = residual_attention(X1, build_layer(LAYER2))
     return CorefResult(tokens, X0, X1, X2, w1, w2, unknown)
+
+
+def decide(weights, labels, *, margin: float = 0.1):
+    """Name the word a row of weights points to, or say that it points to none.
+
+    Introduced in notebook 07. An argmax always names a word, even when two words get the
+    same weight or every weight is about 1/n; a reader then takes a tie for an answer. This
+    answers only when the largest weight beats the runner-up by at least `margin`.
+
+    Parameters
+    ----------
+    weights : array_like, shape (n,)
+        One query's attention weights (e.g. ``CorefResult.row(2)``).
+    labels : sequence of str, length n
+    margin : float
+        The smallest lead (in weight) that counts as an answer; 0 ≤ margin < 1.
+
+    Returns
+    -------
+    answer : str or None
+        The label with the largest weight, or None for a tie / a flat row.
+    reason : str
+        One sentence in Chinese with the two largest weights and the gap.
+    """
+    w = np.asarray(weights, dtype=float)
+    labels = [str(x) for x in labels]
+    if w.ndim != 1 or w.size == 0:
+        raise ValueError(f"weights 应是一维、非空的一行权重，收到形状 {w.shape}。 "
+                         f"(weights must be one non-empty row, shape (n,).)")
+    if len(labels) != w.size:
+        raise ValueError(f"labels 应有 {w.size} 个（与 weights 一样长），收到 {len(labels)} 个。 "
+                         f"(labels must have one entry per weight.)")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("weights 里有 NaN 或无穷大，请先检查计算。 (weights contain NaN or inf.)")
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin < 1:
+        raise ValueError(f"margin 应是 0 到 1 之间（不含 1）的数，收到 {margin!r}。 (margin must be in [0, 1).)")
+    if w.size == 1:
+        return labels[0], f"只有一个词：{labels[0]}。"
+    order = np.argsort(-w, kind="stable")
+    first, second = int(order[0]), int(order[1])
+    gap = float(w[first] - w[second])
+    if gap >= margin:
+        return labels[first], (f"{labels[first]} 的权重 {w[first]:.3f} 比第二名 {labels[second]} 的 "
+                               f"{w[second]:.3f} 高 {gap:.3f}（≥ {margin:g}）。")
+    if float(w.max() - w.min()) < margin:
+        return None, (f"分不出：全部 {w.size} 个权重都差不多（{w.min():.3f} 到 {w.max():.3f}，"
+                      f"平均是 1/{w.size} = {1 / w.size:.3f}），没有哪个词明显胜出。")
+    return None, (f"平局：{labels[first]} {w[first]:.3f} 和 {labels[second]} {w[second]:.3f} "
+                  f"只差 {gap:.3f}（< {margin:g}），模型分不出两者。")

@@ -41,10 +41,8 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 FONT_DIR = ROOT / "data" / "fonts"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-import notebook_runner  # noqa: E402  (the same fresh-kernel execution as the tests)
 from helpers.syllabus import SYLLABUS  # noqa: E402
+from tools import notebook_runner  # noqa: E402  (the same fresh-kernel execution as the tests)
 
 CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
              '"Microsoft YaHei", "WenQuanYi Micro Hei", "MaoChiYu Sans SC"')

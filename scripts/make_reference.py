@@ -23,7 +23,7 @@ installed in the project venv, or MAOCHIYU_MODEL_DIR pointing at the model folde
 
     python3 -m venv /tmp/torchvenv
     /tmp/torchvenv/bin/pip install torch==2.13.0 transformers sentence-transformers numpy safetensors tokenizers
-    /tmp/torchvenv/bin/python scripts/make_reference.py [--model-dir DIR] [--keep-timing]
+    /tmp/torchvenv/bin/python -m scripts.make_reference [--model-dir DIR] [--keep-timing]   # from the root: helpers importable
 
 Without --model-dir the folder is found by `helpers.pretrained.find_weights()` (the
 environment variable, the installed package in .venv, or a local Hugging Face cache).
@@ -39,7 +39,7 @@ import json
 import os
 import platform
 import statistics
-import sys
+import subprocess
 import time
 from pathlib import Path
 
@@ -65,13 +65,11 @@ N_WARMUP = 20
 
 
 def _find_model_dir() -> Path:
-    """Use helpers.pretrained.find_weights without importing the rest of the project venv."""
-    sys.path.insert(0, str(ROOT))
-    venv_site = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
-    sys.path.extend(str(p) for p in venv_site)  # after our own: only for locating the package
-    from helpers.pretrained import find_weights  # imports numpy + stdlib only at module level
-
-    return find_weights()
+    """helpers.pretrained.find_weights, asked of the project venv (where the model package is installed)."""
+    code = "from helpers.pretrained import find_weights; print(find_weights())"
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def _numpy_model(model_dir: Path):

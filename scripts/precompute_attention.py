@@ -17,15 +17,13 @@ into the project venv):
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from helpers.pretrained import CURATED_SENTENCES, PRECOMPUTED, load_model
 
-from helpers.pretrained import CURATED_SENTENCES, PRECOMPUTED, load_model  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SENTENCES = list(CURATED_SENTENCES)  # the list lives beside PrecomputedModel
 

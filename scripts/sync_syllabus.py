@@ -4,13 +4,11 @@ Run:  python scripts/sync_syllabus.py
 """
 
 import re
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from helpers.syllabus import syllabus_markdown
 
-from helpers.syllabus import syllabus_markdown  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 START, END = "<!-- syllabus:start -->", "<!-- syllabus:end -->"
 

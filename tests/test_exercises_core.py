@@ -32,6 +32,7 @@ def test_not_a_function_and_no_return():
 def test_a_crash_in_the_readers_code_is_a_message_not_a_traceback():
     result = ex.check_similarity(lambda X: X @ np.ones((3, 3)))
     assert not result.passed and "运行出错" in result.message and "ValueError" in result.message
+    assert "矩阵乘法的形状对不上" in result.message
 
 
 def test_hint_tiers_what_then_where_then_how():
@@ -114,3 +115,39 @@ def test_every_unsolved_exercise_cell_says_not_written_and_the_count_is_right():
             assert "还没写" in result.message, (path.name, result.message)
     assert all(n >= 3 for n in counts.values()), counts
     assert sum(counts.values()) >= 25, counts
+
+
+def test_the_guard_finds_helpers_in_defaults_partials_modules_and_the_readers_own_functions():
+    import functools
+
+    import helpers
+    from helpers.multihead import multi_head_attention
+
+    def via_default(Q, K, V, _f=A.scaled_dot_product_attention):
+        return _f(Q, K, V)
+
+    def via_kwdefault(Q, K, V, *, _f=A.scaled_dot_product_attention):
+        return _f(Q, K, V)
+
+    partial = functools.partial(A.scaled_dot_product_attention)
+
+    def via_partial(Q, K, V):
+        return partial(Q, K, V)
+
+    def via_module(Q, K, V):
+        return helpers.attention.scaled_dot_product_attention(Q, K, V)
+
+    def mine(Q, K, V):
+        return A.scaled_dot_product_attention(Q, K, V)
+
+    def via_own_function(Q, K, V, _g=mine):
+        return _g(Q, K, V)
+
+    for fn in (via_default, via_kwdefault, via_partial, via_module, via_own_function):
+        result = ex.check_attention(fn)
+        assert result.diagnosis == "forbidden" and "不能调用 helpers 里的" in result.message, (fn.__name__, result.message)
+    assert ex.check_softmax(lambda x, _s=A.softmax: _s(x)).diagnosis == "forbidden"
+    assert ex.check_multi_head(lambda X, W_Q, W_K, W_V, W_O, h, _m=multi_head_attention:
+                               _m(X, W_Q, W_K, W_V, W_O, h)).diagnosis == "forbidden"
+    assert via_default.__defaults__[0] is A.scaled_dot_product_attention  # put back
+    assert A.softmax(np.zeros(2))[0] == 0.5

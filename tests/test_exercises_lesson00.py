@@ -28,9 +28,15 @@ def test_shapes():
     assert_passes(ex.check_shapes, s.shapes)
     assert_passes(ex.check_shapes, {k: list(v) for k, v in s.shapes.items()})
     assert "还没写" in ex.check_shapes({k: None for k in s.shapes}).message
-    for key, got, diagnosis in (("Q = X @ W_Q", (3, 5), "转置"), ("Q @ K.T", (3, 3), "Qᵀ @ K"),
-                                ("weights @ V", (5, 5), "权重的形状"), ("Q = X @ W_Q", (5, 9), "X 的形状")):
-        assert_fails(ex.check_shapes, {**s.shapes, key: got}, diagnosis)
+    assert_passes(ex.check_shapes, {k: (np.int64(a), float(b)) for k, (a, b) in s.shapes.items()})
+    for key, got, diagnosis in (("Q = X @ W_Q", (3, 5), "行和列反了"), ("Q @ K.T", (3, 3), "Qᵀ @ K"),
+                                ("weights @ V", (5, 5), "权重的形状"), ("Q = X @ W_Q", (5, 9), "X 的形状"),
+                                ("Q @ K.T", (5, 3), "Q 自己的形状")):
+        first = assert_fails(ex.check_shapes, {**s.shapes, key: got}, diagnosis).message
+        assert "(5, 3) @ (3, 5)" not in first and "K.T 是 (" not in first and "往哪里看：" not in first, first
+    for odd in ("53", (5.9, 3.1), (True, 3), "5, 3", (5, 3, 1), 53):
+        result = assert_fails(ex.check_shapes, {**s.shapes, "Q = X @ W_Q": odd}, "两个整数组成的元组")
+        assert result.diagnosis == "format"
 
 
 @pytest.mark.parametrize("answer", [s.row_sums, lambda M: M.sum(axis=-1), lambda M: M.sum(axis=1, keepdims=True),

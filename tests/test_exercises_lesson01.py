@@ -40,6 +40,8 @@ def _last_of_ties(w, t, word):
     (lambda w, t, word: t[int(np.argmax(w[:, t.index(word)]))], "那一列"),
     (lambda w, t, word: t[int(np.argmin(w[t.index(word)]))], "最小"),
     (_last_of_ties, "并列最大"),
+    (lambda w, t, word: t[int(np.argmax(np.where(np.eye(len(t))[t.index(word)] > 0, -1.0, w[t.index(word)])))],
+     "把 word 自己排除了"),
     (lambda w, t, word: int(np.argmax(w[t.index(word)])), "下标"),
 ])
 def test_most_attended_mistakes(answer, diagnosis):
@@ -53,6 +55,8 @@ def test_not_self_design():
     assert_fails(ex.check_not_self, np.eye(2), "还是最关注自己")
     assert_fails(ex.check_not_self, [[2.0, 0.0], [1.0, 0.0]], "还是最关注自己")
     assert_fails(ex.check_not_self, [[1.0, 0.0, 0.0]], "(2, 2)")
+    result = assert_fails(ex.check_not_self, [[20.0, 0.0], [1.0, 0.0]], "20 超出了这个范围")
+    assert "形状" not in result.message
 
 
 def test_no_two_words_can_both_prefer_the_other():

@@ -36,6 +36,7 @@ def test_raw_scores_correct_forms(answer):
     (lambda Q, K: K @ Q.T, "转置"),
     (lambda Q, K: np.exp(Q @ K.T) / np.exp(Q @ K.T).sum(-1, keepdims=True), "softmax"),
     (lambda Q, K: Q @ Q.T, "和自己做点积"),
+    (lambda Q, K: Q.T @ K, "该转置的是哪一个"),
 ])
 def test_raw_scores_mistakes(answer, diagnosis):
     assert_fails(ex.check_raw_scores, answer, diagnosis)
@@ -52,3 +53,6 @@ def test_query_rules_design():
     assert_fails(ex.check_query_rules, {**s.my_query_rules, ("受事", "动作"): 0.0}, "“鱼”最高的分数不再唯一")
     assert_fails(ex.check_query_rules, {("动词", "动作"): 1.0}, "输入特征应是")
     assert_fails(ex.check_query_rules, {**s.my_query_rules, ("动作", "受事"): 30.0}, "-10 到 10")
+    for odd in (None, "abc", [1.0], True):
+        assert_fails(ex.check_query_rules, {**s.my_query_rules, ("动作", "受事"): odd}, "强度应是一个数")
+    assert_fails(ex.check_query_rules, {"动作": 1.0}, "两个词")

@@ -5,6 +5,7 @@ import pytest
 
 from exercise_harness import assert_fails, assert_passes, load
 from helpers import exercises as ex
+from helpers.attention import softmax as softmax_helper
 
 s = load("03_scores_softmax")
 
@@ -40,8 +41,19 @@ def global_sum(x):
     return e / e.sum()
 
 
+def helper_by_default(x, _s=softmax_helper):
+    return _s(x)
+
+
 @pytest.mark.parametrize("answer, diagnosis", [
-    (lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), "没有先减最大值"),
+    (lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.mean(-1, keepdims=True)) / np.exp(x - x.mean(-1, keepdims=True)).sum(-1, keepdims=True),
+     "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.min(-1, keepdims=True)) / np.exp(x - x.min(-1, keepdims=True)).sum(-1, keepdims=True),
+     "减去的不是每一行的最大值"),
+    (lambda x: np.exp(x - x.max(-1)) / np.exp(x - x.max(-1)).sum(-1), "没有 keepdims"),
+    (lambda x: np.exp(x - x.max(-1, keepdims=True)) / np.exp(x - x.max(-1, keepdims=True)).sum(-1), "没有 keepdims"),
+    (lambda x: helper_by_default(x), "不能调用 helpers 里的 softmax"),
     (global_max, "整个数组的最大值"),
     (global_sum, "整个数组的和"),
     (lambda x: x / x.sum(axis=-1, keepdims=True), "没有做 exp"),
@@ -69,6 +81,13 @@ def test_article_d_k():
     assert_fails(ex.check_article_d_k, 9.09, "√d_k")
     assert_fails(ex.check_article_d_k, 200, "d_k 要更小")
     assert_fails(ex.check_article_d_k, 16, "d_k 还要更大")
+    # close to 82.6 but outside the ±0.005 tolerance: told so and which way to go, never "it is √d_k"
+    for answer, weight, way in ((77.5, "0.7057", "d_k 还要更大"), (78, "0.7051", "d_k 还要更大"),
+                                (87.8, "0.6946", "d_k 要更小")):
+        result = ex.check_article_d_k(answer)
+        assert_fails(ex.check_article_d_k, answer, "很接近了")
+        assert weight in result.message and way in result.message
+        assert "是 √d_k" not in result.message and "把它平方" not in result.message
 
 
 def test_dot_variance_accepts_the_expectation_and_a_measurement():

@@ -20,6 +20,8 @@ def test_weighted_sum_correct_forms(answer):
     (lambda w, V: (w[:, None] * V).sum(axis=1), "加错了方向"),
     (lambda w, V: (w[:, None] * V).mean(axis=0), "平均"),
     (lambda w, V: V.sum(axis=0), "没有用权重"),
+    (lambda w, V: w @ V.T, "你把 V 转置了"),
+    (lambda w, V: (w * V).sum(axis=0), "先把权重变成 (n_k, 1)"),
 ])
 def test_weighted_sum_mistakes(answer, diagnosis):
     assert_fails(ex.check_weighted_sum, answer, diagnosis)
@@ -102,7 +104,10 @@ def masked_plain_inf(Q, K, V, mask):
 
 @pytest.mark.parametrize("answer, diagnosis", [
     (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(Q @ K.T / np.sqrt(Q.shape[-1])) * m), "掩码放在了 softmax 之后"),
-    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(np.where(m, Q @ K.T / np.sqrt(Q.shape[-1]), 0.0))), "换成了 0"),
+    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(np.where(m, Q @ K.T / np.sqrt(Q.shape[-1]), 0.0))), "填的数不够小"),
+    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(np.where(m, Q @ K.T / np.sqrt(Q.shape[-1]), -30.0))), "填的数不够小"),
+    (lambda Q, K, V, m: (lambda w: (w @ V, w))(_softmax(np.where(m, Q @ K.T / np.sqrt(Q.shape[-1]), -100.0))),
+     "填的数不够小"),
     (lambda Q, K, V, m: s.my_masked_attention(Q, K, V, ~m), "掩码用反了"),
     (lambda Q, K, V, m: s.my_attention(Q, K, V), "没有用 mask"),
     (masked_plain_inf, "全被掩码的一行得到了 NaN"),
@@ -119,7 +124,7 @@ def test_fully_masked_row_is_not_called_overflow():
 
 def test_masked_prediction():
     assert_passes(lambda a: ex.check_masked_prediction(*a), (s.cat_row, s.fish_unchanged))
-    assert_passes(lambda a: ex.check_masked_prediction(*a), (np.array([1, 0, 0]), 1))
+    assert_passes(lambda a: ex.check_masked_prediction(*a), (np.array([1, 0, 0]), np.bool_(True)))
     assert "还没写" in ex.check_masked_prediction(None, None).message
     from helpers.toy import toy_qkv
     from helpers.attention import scaled_dot_product_attention
@@ -131,3 +136,9 @@ def test_masked_prediction():
     assert_fails(check, (unmasked, True), "不加掩码时")
     assert_fails(check, ([1.0, 0.5, 0.0], True), "加起来是 1.5")
     assert_fails(check, ([1.0, 0.0, 0.0], False), "最后一个词")
+    for odd in ("False", "否", 1, None.__class__):
+        assert_fails(check, ([1.0, 0.0, 0.0], odd), "应是 True 或 False")
+    assert_fails(check, ([1.009, -0.005, 0.0], True), "加起来是 1.004")
+    assert_fails(check, ([0.995, 0.005, 0.0], True), "权重行 [0.995, 0.005, 0.000] 不对")
+    assert_fails(check, ([1.0, 0.0], True), "应是 3 个数")
+    assert_fails(check, ("1, 0, 0", True), "应是 3 个数")

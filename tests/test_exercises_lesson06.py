@@ -33,11 +33,35 @@ def rnn(X, W_x, W_h, b, recur=True, last=False, swap=False, pre=False):
     return out[-1] if last else np.array(out)
 
 
+def _linear_states(X, Wx, Wh, b):
+    h = np.zeros(Wh.shape[0])
+    for x in X:
+        h = x @ Wx + h @ Wh + b
+        yield h
+
+
+def _late_states(X, Wx, Wh, b):
+    h = np.zeros(Wh.shape[0])
+    for x in X:
+        yield h
+        h = np.tanh(x @ Wx + h @ Wh + b)
+
+
+def _ones_start(X, Wx, Wh, b):
+    h = np.ones(Wh.shape[0])
+    for x in X:
+        h = np.tanh(x @ Wx + h @ Wh + b)
+        yield h
+
+
 @pytest.mark.parametrize("answer, diagnosis", [
     (lambda *a: rnn(*a, recur=False), "没有用上一步的 h"),
     (lambda *a: rnn(*a, last=True), "只返回了最后一个 h"),
     (lambda *a: rnn(*a, pre=True), "没有经过 tanh"),
     (lambda *a: rnn(*a, swap=True), "用反了"),
+    (lambda X, Wx, Wh, b: np.array(list(_linear_states(X, Wx, Wh, b))), "没有 tanh"),
+    (lambda X, Wx, Wh, b: np.array(list(_late_states(X, Wx, Wh, b))), "off-by-one"),
+    (lambda X, Wx, Wh, b: np.array(list(_ones_start(X, Wx, Wh, b))), "h_{-1} 应全是 0"),
 ])
 def test_rnn_mistakes(answer, diagnosis):
     assert_fails(ex.check_rnn, answer, diagnosis)
@@ -64,6 +88,7 @@ def other(kind, n, k):
     (lambda kind, n, k: math.ceil(n / (k - 1)) if kind == "cnn" else other(kind, n, k), "n 而不是 n − 1"),
     (lambda kind, n, k: n if kind == "rnn" else other(kind, n, k), "RNN 按 n 步"),
     (lambda kind, n, k: int(math.log(n, k) + 1e-9) if kind == "cnn_dilated" else other(kind, n, k), "向下取整"),
+    (lambda kind, n, k: math.ceil(math.log(n - 1, k) - 1e-9) if kind == "cnn_dilated" else other(kind, n, k), "log(n − 1)"),
 ])
 def test_path_length_mistakes(answer, diagnosis):
     assert_fails(ex.check_path_length, answer, diagnosis)
@@ -76,8 +101,17 @@ def test_path_length_is_graded_by_measurement_and_the_float_log_trap_is_real():
     assert math.ceil(math.log(125, 5)) == 4
 
 
-@pytest.mark.parametrize("answer", [s.max_length, lambda m, h, L, b: int(math.floor(math.sqrt(m / (h * L * b)))),
-                                    lambda m, h, L, b: int((m // (h * L * b)) ** 0.5)])
+def max_length_by_search(m, h, L, b):
+    n = int((m // (h * L * b)) ** 0.5)  # a float guess, then corrected with integers
+    while n * n * h * L * b > m:
+        n -= 1
+    while (n + 1) ** 2 * h * L * b <= m:
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize("answer", [s.max_length, max_length_by_search,
+                                    lambda m, h, L, b: np.int64(math.isqrt(m // (h * L * b)))])
 def test_max_length_correct_forms(answer):
     assert_passes(ex.check_max_length, answer)
 
@@ -86,6 +120,9 @@ def test_max_length_correct_forms(answer):
     (lambda m, h, L, b: m // (h * L * b), "线性"),
     (lambda m, h, L, b: math.isqrt(m // (h * b)), "少乘了层数"),
     (lambda m, h, L, b: round(math.sqrt(m / (h * L * b))), "四舍五入"),
+    (lambda m, h, L, b: math.ceil(math.sqrt(m / (h * L * b))), "向上取整"),
+    (lambda m, h, L, b: int(np.sqrt(m / (h * L * b))), "浮点数开平方"),
+    (lambda m, h, L, b: int(math.floor(math.sqrt(m / (h * L * b)))), "浮点数开平方"),
     (lambda m, h, L, b: math.isqrt(m // (L * b)), "少乘了头数"),
 ])
 def test_max_length_mistakes(answer, diagnosis):
@@ -95,3 +132,17 @@ def test_max_length_mistakes(answer, diagnosis):
 def test_max_length_passed_note_is_computed():
     assert s.max_length(16 * 2 ** 30, 12, 12, 4) == 5461  # "约 5 千个词元"
     assert s.max_length(16 * 2 ** 30, 12, 12, 4) ** 2 * 12 * 12 * 4 <= 16 * 2 ** 30
+
+
+def test_longest_within_is_graded_by_measurement():
+    from helpers.compare import path_length
+
+    assert_passes(ex.check_longest_within, s.n_max)
+    assert_passes(ex.check_longest_within, np.int64(81))
+    rng = np.random.default_rng(0)
+    assert path_length("cnn_dilated", 81, k=3, rng=rng) == 4 and path_length("cnn_dilated", 82, k=3, rng=rng) == 5
+    assert "还没写" in ex.check_longest_within(None).message
+    for wrong, diagnosis in ((82, "不是 n − 1 个"), (80, "就能放下 k**L 个词"), (64, "还能更长"), (243, "超过了 4 跳"),
+                             (81.0, "应是一个整数"), ("81", "应是一个整数"), (True, "应是一个整数"), (1, "至少是 2")):
+        assert_fails(ex.check_longest_within, wrong, diagnosis)
+    assert ex.check_longest_within(16, hops=4, k=2).passed

@@ -30,6 +30,9 @@ def test_top_head_correct_forms(answer):
     (lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)]))), "只在第 0 层"),
     (lambda w, t, q, k: s.top_head(w, t, q, k)[::-1], "层和头的顺序反了"),
     (lambda w, t, q, k: int(np.argmax(w[..., t.index(q), t.index(k)])), "拉平后的下标"),
+    (lambda w, t, q, k: tuple(int(x) for x in np.unravel_index(np.argmax(w[:, :, -1, 0]), w.shape[:2])), "没有用 query 和 key"),
+    (lambda w, t, q, k: tuple(int(x) for x in np.unravel_index(np.argmax(w[:, :, len(t) - 1 - t[::-1].index(q), len(t) - 1 - t[::-1].index(k)]),
+                                            w.shape[:2])), "最后一次出现"),
 ])
 def test_top_head_mistakes(answer, diagnosis):
     assert_fails(ex.check_top_head, answer, diagnosis)
@@ -52,7 +55,9 @@ def test_previous_token_head_works_offline(monkeypatch):
     import helpers.pretrained as P
 
     live = ex.check_previous_token_head(s.previous_token_scores).message
-    monkeypatch.setattr(P, "load_model", lambda *a, **k: (_ for _ in ()).throw(P.ModelNotAvailable("no weights")))
+    import helpers.pretrained.precomputed as PC
+
+    monkeypatch.setattr(PC, "load_model", lambda *a, **k: (_ for _ in ()).throw(P.ModelNotAvailable("no weights")))
     offline = ex.check_previous_token_head(s.previous_token_scores).message
     assert "离线模式" in offline
     head = lambda text: text.split("）：")[-1].split("最像")[0]
@@ -78,9 +83,37 @@ check.__name__ = "check_broken_coref"
 
 def test_broken_coref_design():
     assert_passes(check, (s.sentence, s.intended, s.why))
+    assert_passes(check, (s.sentence, s.intended.upper(), s.why))  # intended is case-insensitive
+    assert_passes(check, ("The fish didn't eat the mouse because it was hungry.", "fish",
+                          "fish 在词表里的动物特征只有 0.5，比 mouse 弱，第 1 层就选了 mouse。"))
     assert "还没写" in ex.check_broken_coref(None, None, "").message
-    assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "因为……很长的解释"), "模型答对了")
-    assert_fails(check, ("The dog saw the tired cat because it was hungry.", "cat", "因为……很长的解释"), "没有明确选错")
-    assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "因为……很长的解释"), "词表里没有")
-    assert_fails(check, (s.sentence, s.intended, ""), "为什么会错")
-    assert_fails(check, ("The cat ate the fish.", "cat", "因为……很长的解释"), "要有 “it”")
+    assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "因为动物特征……"), "模型答对了")
+    assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "因为动物特征……"), "词表里没有")
+    assert_fails(check, ("The cat ate the fish.", "cat", "因为动物特征……"), "要有 “it”")
+
+
+@pytest.mark.parametrize("why", ["", "xxxxxxxx", "模型太笨了所以错了，就是这样", None])
+def test_broken_coref_why_must_name_the_feature(why):
+    result = assert_fails(check, (s.sentence, s.intended, why), "为什么会错")
+    assert "哪种特征" in result.message and result.diagnosis == "no why"
+
+
+@pytest.mark.parametrize("sentence, intended", [
+    ("The dog chased the cat because it was hungry.", "cat"),       # the text's example: a tie, no answer
+    ("The man chased the dog because it was tired.", "dog"),        # two animals: a tie
+    ("The animal didn't cross the street because it was big.", "street"),  # big: uniform weights
+    ("The cat didn't eat the apple because it was tasty.", "apple"),  # tasty: uniform weights
+])
+def test_ties_and_flat_rows_are_no_answer_and_never_called_right(sentence, intended):
+    result = assert_fails(check, (sentence, intended, "因为动物特征……"), "模型没有明确选哪个词")
+    assert "答对了" not in result.message and result.diagnosis == "no answer"
+
+
+def test_the_decision_rule_is_the_lessons_margin():
+    from helpers.exercises.lesson07 import MARGIN, _decide
+
+    assert MARGIN == 0.1
+    assert _decide([0.29, 0.17, 0.54], ["cat", "fish", "x"])[0] == "x"
+    assert _decide([0.45, 0.40, 0.15], ["cat", "fish", "x"])[0] is None
+    assert _decide([0.34, 0.33, 0.33], ["cat", "fish", "x"])[0] is None
+    assert _decide([0.6, 0.3, 0.1], ["cat", "fish", "x"])[0] == "cat"

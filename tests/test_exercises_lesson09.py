@@ -1,4 +1,4 @@
-"""Exercises of notebook 08: the reference passes, other correct forms pass, plausible mistakes are named."""
+"""Exercises of notebook 09 (the summary): the reference passes, other correct forms pass, plausible mistakes are named."""
 
 import numpy as np
 import pytest
@@ -24,6 +24,10 @@ def test_positional_encoding_correct_forms(answer):
     assert_passes(ex.check_positional_encoding, answer)
 
 
+def pe_angle(n, d):
+    return np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2)[None, :] / d)
+
+
 def pe(n, d, swap=False, scale=1.0, all_sin=False):
     angle = np.arange(n)[:, None] / 10000 ** (scale * np.arange(0, d, 2)[None, :] / d)
     out = np.zeros((n, d))
@@ -37,6 +41,7 @@ def pe(n, d, swap=False, scale=1.0, all_sin=False):
     (lambda n, d: pe(n, d, scale=2.0), "多乘了 2"),
     (lambda n, d: pe(n, d, all_sin=True), "奇数列也用了 sin"),
     (lambda n, d: pe(n, d, scale=0.5), "i / d"),
+    (lambda n, d: np.concatenate([np.sin(pe_angle(n, d)), np.cos(pe_angle(n, d))], axis=1), "拼接起来的"),
 ])
 def test_positional_encoding_mistakes(answer, diagnosis):
     assert_fails(ex.check_positional_encoding, answer, diagnosis)
@@ -90,3 +95,16 @@ def ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
 ])
 def test_layer_norm_mistakes(answer, diagnosis):
     assert_fails(ex.check_layer_norm, answer, diagnosis)
+
+
+def test_float32_and_pytorch_eps_pass_and_mismatches_never_read_the_same():
+    assert_passes(ex.check_self_attention_layer,
+                  lambda X, a, b, c: s.self_attention_layer(*(m.astype(np.float32) for m in (X, a, b, c))))
+    for eps in (1e-5, 1e-6, 1e-9):
+        assert_passes(ex.check_layer_norm, lambda x, g, b, eps=eps: ln(x, g, b, eps=eps))
+    assert_fails(ex.check_layer_norm, lambda x, g, b: ln(x, g, b, eps=1e-3), "归一化结果")
+    r = ex.check_self_attention_layer(lambda X, a, b, c: s.self_attention_layer(X, a, b, c) * (1 + 2e-5))
+    assert not r.passed and "（差 " in r.message, r.message
+    what = r.message.split("\n")[0]
+    want, got = what.split("应是 ")[1].split("，你的是 ")
+    assert want != got.split("（")[0], what

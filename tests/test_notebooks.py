@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 
-from notebook_runner import course_notebooks, execute, problems, text_outputs
+from tools.notebook_runner import course_notebooks, execute, problems, text_outputs
 
 NOTEBOOKS = course_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -15,7 +15,7 @@ IDS = [p.stem for p in NOTEBOOKS]
 def test_the_course_has_its_notebooks():
     from helpers.syllabus import SYLLABUS
 
-    assert [p.name for p in NOTEBOOKS] == [l.file for l in SYLLABUS if l.available]
+    assert [p.name for p in NOTEBOOKS] == [lesson.file for lesson in SYLLABUS if lesson.available]
     assert NOTEBOOKS and NOTEBOOKS[0].name == "00_course_intro.ipynb"
 
 
@@ -43,9 +43,9 @@ def test_structure_objectives_summary_no_todo(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_restart_and_run_all_is_clean_and_deterministic(path):
-    first, _ = execute(path)
+    first, _ = execute(path)  # the session's shared run (tools.notebook_runner), also read by test_site
     assert problems(first) == []
-    second, _ = execute(path)
+    second, _ = execute(path, cache=False)  # always a new kernel
     assert text_outputs(first) == text_outputs(second), "two fresh runs print different things"
 
 

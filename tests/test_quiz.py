@@ -4,13 +4,40 @@ import numpy as np
 import pytest
 
 from exercise_harness import load
-from helpers.quiz import QUIZ, UNANSWERED, QuizWidget, check_answer, score
+from helpers.quiz import QUIZ, UNANSWERED, QuizWidget, check_answer, questions_per_lesson, reset_quiz, score
 
 s08 = load("09_summary_quiz")
 
 
-def test_every_lesson_01_to_07_has_a_question():
-    assert {"01", "02", "03", "04", "05", "06", "07"} <= {q.lesson for q in QUIZ}
+def test_every_lesson_01_to_08_has_a_question_and_the_count_is_computed():
+    per_lesson = questions_per_lesson()
+    assert set(per_lesson) == {f"{n:02d}" for n in range(1, 9)} and min(per_lesson.values()) >= 1
+    assert sum(per_lesson.values()) == len(QUIZ)
+    assert all(q.where and q.where.startswith(f"第 ") for q in QUIZ)
+
+
+def test_the_gradient_check_question_matches_lesson_08():
+    """What the gradient check compares: backward against central finite differences (tiny relative errors)."""
+    from helpers.roles import encode, load_role_corpus
+    from helpers.training import ModelConfig, gradient_check, init_params
+
+    corpus = load_role_corpus()
+    cfg = ModelConfig(len(corpus.words), d=4, d_k=2)
+    batch = encode(corpus.sentences[:2], corpus.words, corpus.roles[:2])
+    errors = gradient_check(init_params(cfg, np.random.default_rng(0)), batch, cfg)
+    assert max(errors.values()) < 1e-5
+    q = next(q for q in QUIZ if "梯度检查" in q.text)
+    assert "有限差分" in q.options[ord(q.answer) - 65]
+
+
+def test_without_positions_the_two_cats_get_the_same_output():
+    from helpers.attention import scaled_dot_product_attention
+    from helpers.toy import toy_qkv
+
+    a, b = toy_qkv("猫吃鱼"), toy_qkv("鱼吃猫")
+    out_a, _ = scaled_dot_product_attention(a.Q, a.K, a.V)
+    out_b, _ = scaled_dot_product_attention(b.Q, b.K, b.V)
+    assert np.allclose(out_a[a.tokens.index("猫")], out_b[b.tokens.index("猫")])
 
 
 def test_reference_answers_score_full_marks_and_each_wrong_answer_fails():
@@ -20,6 +47,38 @@ def test_reference_answers_score_full_marks_and_each_wrong_answer_fails():
         wrong = ("A" if q.answer != "A" else "D") if q.kind == "choice" else float(q.answer) + 1
         assert not check_answer(k, wrong).passed, k
         assert "还没有作答" in check_answer(k, None).message
+
+
+@pytest.mark.parametrize("k", range(1, len(QUIZ) + 1))
+def test_a_first_wrong_answer_says_where_to_look_not_the_explanation(k):
+    reset_quiz()
+    q = QUIZ[k - 1]
+    wrong = ("A" if q.answer != "A" else "D") if q.kind == "choice" else float(q.answer) + 1
+    first = check_answer(k, wrong).message
+    assert "往哪里看" in first and q.where in first and q.explanation.split("。")[0] not in first, first
+    second = check_answer(k, wrong).message
+    assert q.explanation in second
+    reset_quiz()
+    assert q.explanation in check_answer(k, wrong, reveal=True).message
+    assert q.explanation in check_answer(k, s08.quiz_answers[k]).message
+    reset_quiz()
+
+
+def test_only_one_letter_and_only_real_numbers_are_read():
+    reset_quiz()
+    choice = next(k for k, q in enumerate(QUIZ, start=1) if q.kind == "choice")
+    right = QUIZ[choice - 1].answer
+    assert check_answer(choice, f"  {right.lower()} ").passed
+    for odd in ("ABCD", "all", f"{right}: O(n)", f"{right}{right}", 1, True, ["A"]):
+        r = check_answer(choice, odd)
+        assert not r.passed and r.diagnosis == "format" and "只填一个字母" in r.message, odd
+    ones = next(k for k, q in enumerate(QUIZ, start=1) if q.kind == "number" and float(q.answer) == 1.0)
+    assert check_answer(ones, 1).passed and check_answer(ones, "1.0").passed and check_answer(ones, np.float32(1)).passed
+    for odd in (True, np.bool_(True), "8,2", "one", float("nan"), [1]):
+        r = check_answer(ones, odd)
+        assert not r.passed and r.diagnosis == "format" and "一个数" in r.message, odd
+    assert "英文句点" in check_answer(ones, "8,2").message
+    assert "题号" in check_answer(0, "A").message and "题号" in check_answer(True, "A").message
 
 
 def test_answers_agree_with_what_the_lessons_compute():
@@ -53,6 +112,7 @@ def test_lesson_01_question_matches_the_lesson():
 def test_messages_and_score():
     assert "字母" in check_answer(1, "Z").message
     assert "一个数" in check_answer(3, "eight").message
+    reset_quiz()
     half = {**s08.quiz_answers, 1: "D", 13: "A"}
     r = score(half)
     assert not r.passed and f"{len(QUIZ) - 2} / {len(QUIZ)}" in r.message and "1、13" in r.message
@@ -81,6 +141,25 @@ def test_widget_starts_unanswered_and_does_not_count_untouched_questions():
     assert "一个数" in w.check().message
     w.show(99)
     assert w.index == len(QUIZ) - 1
+
+
+def test_widget_does_not_count_a_malformed_number_and_keeps_answers_per_question():
+    reset_quiz()
+    w = QuizWidget()
+    w.choice.value = "B"
+    w.show(2)
+    w.number.value = "8,2"
+    r = w.check()
+    assert not r.passed and "不是一个数" in r.message and w.results == {} and "已检查 0 题" in w.progress.value
+    w.show(0)
+    assert w.choice.value == "B"  # kept
+    w.show(2)
+    assert w.number.value == "8,2"  # kept
+    w.number.value = "8.2"
+    w.show(3)
+    assert w.number.value == ""  # a question not yet answered starts empty
+    w.show(2)
+    assert w.number.value == "8.2" and w.check().passed and w.results == {3: True}
 
 
 @pytest.mark.parametrize("k", range(1, len(QUIZ) + 1))

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from helpers.syllabus import SYLLABUS
+from scripts import build_site
 
-import build_site  # noqa: E402
-from helpers.syllabus import SYLLABUS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 AVAILABLE = [lesson for lesson in SYLLABUS if lesson.available]
 PAGES = [lesson.file.replace(".ipynb", ".html") for lesson in AVAILABLE]

@@ -8,7 +8,11 @@ from helpers.multihead import init_multi_head
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
 from helpers.toy import toy_qkv
 from helpers.widgets import (CorefExplorer, MaskExplorer, ModelExplorer, MultiHeadExplorer, QKVEditor, ReachExplorer,
-                             SentenceExplorer, SoftmaxExplorer)
+                             SentenceExplorer)
+from helpers.widgets.ablation import HeadAblationExplorer
+from helpers.widgets.head_rules import QUERY_RULES_OFFERED, HeadRulesExplorer
+from helpers.widgets.pair import SentencePairExplorer
+from helpers.widgets.scaling import ScalingExplorer, TemperatureExplorer
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -28,6 +32,27 @@ def _multihead():
     return MultiHeadExplorer(P["W_Q"], P["W_K"], P["W_V"], P["W_O"], h=2)
 
 
+def _head_rules():
+    from helpers.text import embed, readable_matrix, tokenize
+    from helpers.toy import KEY_RULES, QK_COORDS, V_COORDS, VALUE_RULES
+
+    tokens = tokenize("猫吃鱼")
+    X, _ = embed(tokens)
+    W_K, W_V = readable_matrix(KEY_RULES, d_out=QK_COORDS), readable_matrix(VALUE_RULES, d_out=V_COORDS)
+    W_O = np.eye(6)[:, :3] + np.eye(6)[:, 3:]
+    return HeadRulesExplorer(tokens, X, W_K, W_V, W_O, concat_names=[f"头{i}·{c}" for i in (0, 1) for c in V_COORDS],
+                             out_names=V_COORDS)
+
+
+def _ablation():
+    from helpers.pretrained import load_model
+
+    model = load_model()
+    if isinstance(model, PrecomputedModel):
+        pytest.skip("the head-ablation explorer needs the model's weights (make lab installs them)")
+    return HeadAblationExplorer(model, CURATED_SENTENCES[0], layer=3, head=1)
+
+
 # (build the widget, one reader action on it)
 CASES = {
     "sentence": (lambda: SentenceExplorer("猫吃鱼"), lambda w: setattr(w.text, "value", "狗追老鼠")),
@@ -35,7 +60,6 @@ CASES = {
                    lambda w: setattr(w.sliders["Q"][1], "value", 2.2)),
     "qkv_word": (lambda: QKVEditor(_toy().tokens, _toy().Q, _toy().K, _toy().V),
                  lambda w: setattr(w.word, "value", 2)),
-    "softmax": (lambda: SoftmaxExplorer([8.2, 0.5], ["吃", "鱼"]), lambda w: setattr(w.d_k, "value", 64)),
     "mask": (lambda: MaskExplorer(_toy().tokens, _toy().Q, _toy().K, _toy().V),
              lambda w: setattr(w.kind, "value", "causal")),
     "multihead_h": (_multihead, lambda w: setattr(w.h_buttons, "value", 8)),
@@ -48,6 +72,14 @@ CASES = {
     "model_head": (lambda: ModelExplorer(PrecomputedModel(), list(CURATED_SENTENCES[:4])),
                    lambda w: setattr(w.head, "value", 3)),
     "bad_input": (lambda: SentenceExplorer("猫吃鱼"), lambda w: setattr(w.text, "value", "")),
+    "scaling": (lambda: ScalingExplorer(d_k=4), lambda w: setattr(w.d_k, "value", 256)),
+    "temperature": (lambda: TemperatureExplorer([8.2, 0.5], ["吃", "鱼"]),
+                    lambda w: setattr(w.temperature, "value", 2.0)),
+    "head_rules_box": (_head_rules, lambda w: w.set_rule(0, QUERY_RULES_OFFERED[0], False)),
+    "head_rules_preset": (_head_rules, lambda w: setattr(w.preset, "value", "one")),
+    "pair": (lambda: SentencePairExplorer(PrecomputedModel(), CURATED_SENTENCES[0], CURATED_SENTENCES[1], layer=3,
+                                          head=1), lambda w: setattr(w.head, "value", 2)),
+    "ablation": (_ablation, lambda w: setattr(w.mode, "value", "only")),
 }
 
 

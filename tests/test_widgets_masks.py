@@ -24,3 +24,21 @@ def test_mask_explorer_uses_the_course_terms():
     m = MaskExplorer(toy.tokens, toy.Q, toy.K, toy.V)
     labels = " ".join(label for label, _ in m.kind.options) + m.kind.description + m.view.value
     assert "掩码" in labels and "遮挡" not in labels
+
+
+def test_padding_positions_read_pad_and_the_slider_only_works_for_padding():
+    toy = toy_qkv("小猫喜欢吃鱼")
+    n = len(toy.tokens)
+    m = MaskExplorer(toy.tokens, toy.Q, toy.K, toy.V)
+    assert m.real_length.disabled and m.labels == toy.tokens      # no mask: the slider is greyed out
+    m.kind.value = "causal"
+    assert m.real_length.disabled and m.labels == toy.tokens
+    m.kind.value = "padding"
+    assert not m.real_length.disabled and m.labels == toy.tokens  # full length: nothing padded yet
+    m.real_length.value = 2
+    assert m.labels == toy.tokens[:2] + ["<pad>"] * (n - 2)
+    assert m.view.value.count("&lt;pad&gt;") == 2 * (n - 2) + 1   # row and column labels, and the caption
+    assert toy.tokens[2] not in m.view.value.split("</caption>")[1]
+    m.kind.value = "none"
+    assert m.real_length.disabled and m.labels == toy.tokens
+    assert "&lt;pad&gt;" not in m.view.value

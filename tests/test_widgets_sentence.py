@@ -38,3 +38,12 @@ def test_sentence_explorer_bad_input_keeps_last_good_view(bad, words):
 def test_sentence_explorer_english():
     e = SentenceExplorer("The animal didn't cross the street because it was too tired.")
     assert e.tokens[-1] == "tired" and not any(e.unknown)
+
+
+def test_sentence_explorer_says_query_equals_key_here():
+    # lesson 01 comes before Q and K: the caption says that here the query and the key are X itself
+    e = SentenceExplorer("我喜欢吃鱼")
+    assert "查询 = 键 = X" in e.view.value and "每一行是这个词在看谁" in e.view.value
+    like, eat = e.tokens.index("喜欢"), e.tokens.index("吃")
+    assert [i for i, j in enumerate(e.weights.argmax(axis=1)) if i != j] == [like]
+    assert e.weights[like].argmax() == eat

@@ -11,8 +11,9 @@ from .lesson02 import check_projection, check_query_rules, check_raw_scores
 from .lesson03 import check_article_d_k, check_design_query, check_dot_variance, check_softmax
 from .lesson04 import check_attention, check_masked_attention, check_masked_prediction, check_weighted_sum
 from .lesson05 import check_head_parameters, check_merge_heads, check_multi_head, check_split_heads
-from .lesson06 import check_max_length, check_path_length, check_rnn
+from .lesson06 import check_longest_within, check_max_length, check_path_length, check_rnn
 from .lesson07 import check_broken_coref, check_previous_token_head, check_top_head
+from .lesson08 import WHY_POSITIONS, check_grad_W_Q, check_sgd_step, check_softmax_backward, check_why_positions
 from .lesson09 import check_layer_norm, check_positional_encoding, check_self_attention_layer
 
-__all__ = [name for name in dir() if name.startswith("check_")] + ["CheckResult", "reset_hints"]
+__all__ = [name for name in dir() if name.startswith("check_")] + ["CheckResult", "reset_hints", "WHY_POSITIONS"]

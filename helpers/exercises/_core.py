@@ -20,6 +20,8 @@ from typing import Callable
 
 import numpy as np
 
+from ._guard import _ForbiddenCall, _Guard
+
 NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"
 _FAILURES: dict[str, int] = {}
 
@@ -90,14 +92,11 @@ class Exercise:
     compare: Callable | None = None
     forbidden: tuple = ()
     passed_note: str = ""
+    errors: list = field(default_factory=list)  # (fragment of the error text, what, where): a named crash
 
 
 class _Reject(Exception):
     """Raised by a comparison when the return value has the wrong kind (a tuple instead of an array…)."""
-
-
-class _ForbiddenCall(Exception):
-    pass
 
 
 # ------------------------------------------------------------------ readable numbers
@@ -139,8 +138,24 @@ def as_array(got, name: str = "结果") -> np.ndarray:
     return arr
 
 
+def _tolerance(*arrays) -> float:
+    """The comparison tolerance for the least precise float dtype among `arrays` (float32: about 1e-4)."""
+    eps = [np.finfo(np.asarray(a).dtype).eps for a in arrays if np.asarray(a).dtype.kind == "f"]
+    return 1000 * max(eps, default=0.0)
+
+
+def _pair_text(want: float, got: float) -> str:
+    """'应是 w，你的是 g' with enough digits that the two never read the same."""
+    w, g = fmt(want), fmt(got)
+    if w == g:
+        w, g = f"{want:.8g}", f"{got:.8g}"
+        return f"应是 {w}，你的是 {g}（差 {abs(got - want):.2g}）"
+    return f"应是 {w}，你的是 {g}"
+
+
 def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果", atol: float = 1e-6) -> str | None:
-    """None when `got` equals `want` (within atol), else a reason that names shapes, NaN and the worst entry."""
+    """None when `got` equals `want` (atol; rtol 1e-5, 1e-4 for float32 arrays), else a reason naming shapes, NaN, the worst entry."""
+    tol = _tolerance(got, want) if not isinstance(got, (tuple, list)) else 0.0
     got = as_array(got, name)
     want = np.asarray(want, dtype=float)
     if got.shape != want.shape:
@@ -150,73 +165,33 @@ def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果",
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         reason = f"{name}里有 NaN 或 inf（第一个在下标 {where}）。"
         return reason + (f"这个例子{case.nan_reason}。" if case and case.nan_reason else "")
-    if not np.allclose(got, want, atol=atol, rtol=1e-6, equal_nan=True):
+    if not np.allclose(got, want, atol=max(atol, tol), rtol=max(1e-5, tol), equal_nan=True):  # float32 sums: ~1e-6
         k = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape)) if got.ndim else ()
         at = f"下标 {k} 处" if got.ndim else ""
-        return f"{name}{at}应是 {fmt(want[k] if got.ndim else float(want))}，你的是 {fmt(got[k] if got.ndim else float(got))}。"
+        return f"{name}{at}{_pair_text(float(want[k]), float(got[k]))}。"
     return None
-
-
-# ------------------------------------------------------------------ forbidden helpers
-
-
-def _raiser(name):
-    def forbidden(*args, **kwargs):
-        raise _ForbiddenCall(name)
-    return forbidden
-
-
-class _Guard:
-    """Temporarily replace helper functions in helpers.attention and in fn's globals by raisers."""
-
-    def __init__(self, fn, names):
-        self.fn, self.names, self.saved = fn, names, []
-
-    def __enter__(self):
-        if not self.names:
-            return self
-        from .. import attention, multihead
-        targets = [attention, multihead, getattr(self.fn, "__globals__", {})]
-        originals = {id(getattr(m, n)) for m in (attention, multihead) for n in self.names if hasattr(m, n)}
-        g = getattr(self.fn, "__globals__", {})
-        for key, value in list(g.items()):  # `from helpers.attention import softmax as sm` aliases
-            if id(value) in originals:
-                self.saved.append((g, key, value, True))
-                g[key] = _raiser(getattr(value, "__name__", key))
-        for cell in getattr(self.fn, "__closure__", None) or ():  # a helper captured from an enclosing function
-            try:
-                value = cell.cell_contents
-            except ValueError:
-                continue
-            if id(value) in originals:
-                self.saved.append((cell, "cell_contents", value, False))
-                cell.cell_contents = _raiser(getattr(value, "__name__", "helper"))
-        for target in targets[:2]:
-            for n in self.names:
-                if hasattr(target, n):
-                    self.saved.append((target, n, getattr(target, n), False))
-                    setattr(target, n, _raiser(n))
-        return self
-
-    def __exit__(self, *exc):
-        for target, key, value, is_dict in reversed(self.saved):
-            if is_dict:
-                target[key] = value
-            else:
-                setattr(target, key, value)
-        return False
 
 
 # ------------------------------------------------------------------ running a check
 
 
 def _copy(args):
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    """Copies of the arrays (also inside dicts of arrays), so a function that writes into its inputs harms nothing."""
+    return tuple({k: v.copy() if isinstance(v, np.ndarray) else v for k, v in a.items()} if isinstance(a, dict)
+                 else a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
 def _call(fn, args, forbidden):
     with _Guard(fn, forbidden), np.errstate(all="ignore"):
         return fn(*_copy(args))
+
+
+_SHAPE_ERRORS = [
+    ("matmul", "矩阵乘法的形状对不上：(a, b) @ (b, c) 要求中间的 b 相同。把参与相乘的两个数组的 .shape 打印出来看看，"
+               "是不是有一个该转置、或者不该转置？", "每个 @ 两边的形状。"),
+    ("could not be broadcast", "两个数组的形状对不上，不能逐个元素运算（broadcast）。把它们的 .shape 打印出来看看。",
+     "每个 +、−、*、/ 两边的形状。"),
+]
 
 
 def _fail(ex: Exercise, what: str, where: str, hint, diagnosis: str = "") -> CheckResult:
@@ -250,6 +225,27 @@ def _same(got, mistaken, compare, case) -> bool:
         return g.shape == m.shape and bool(np.allclose(g, m, equal_nan=True))
 
 
+def _made(mistake: Mistake, got, case: Case, compare, absent: bool = False) -> bool:
+    """Does `got` equal what `mistake` returns on `case`? (`absent`: what to answer when it returns nothing.)"""
+    try:
+        with np.errstate(all="ignore"):
+            mistaken = mistake.produce(*_copy(case.args))
+        if mistaken is None:
+            return absent
+        return _same(got, mistaken, compare, case)
+    except (_Reject, ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError, OverflowError):
+        return absent
+
+
+def _outputs(fn, cases, ex):
+    """(case, fn's value) for every case on which fn runs."""
+    for case in cases:
+        try:
+            yield case, _call(fn, case.args, ex.forbidden)
+        except Exception:  # noqa: BLE001 - a crash on another case does not tell mistakes apart
+            continue
+
+
 def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
     """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers."""
     if not callable(fn):
@@ -268,6 +264,10 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
                          f"（This exercise must not call helpers' {exc.args[0]}.）",
                          "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
         except Exception as exc:  # the reader's bug: show it as a message, not a traceback
+            for fragment, what, where in ex.errors + _SHAPE_ERRORS:
+                if fragment in str(exc):
+                    return _fail(ex, f"{_case_name(k, case)}运行出错：{what}\n（numpy 的原话 original error: "
+                                     f"{type(exc).__name__}: {exc}）", where, hint, what)
             return _fail(ex, f"{_case_name(k, case)}运行出错：{type(exc).__name__}: {exc}", ex.where, hint, "error")
         if got is None:
             return _fail(ex, f"{_case_name(k, case)}：函数没有返回值（忘了 return？）。", ex.where, hint, "none")
@@ -277,14 +277,13 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
             reason = str(exc)
         if reason is None:
             continue
-        for mistake in ex.mistakes:
-            try:
-                with np.errstate(all="ignore"):
-                    mistaken = mistake.produce(*_copy(case.args))
-                if mistaken is not None and _same(got, mistaken, compare, case):
-                    return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
-            except (_Reject, ValueError, TypeError, IndexError, ZeroDivisionError, FloatingPointError):
-                continue
+        matching = [m for m in ex.mistakes if _made(m, got, case, compare)]
+        if len(matching) > 1:  # several mistakes give this value: keep those that agree with fn on every case
+            agree = [m for m in matching if all(_made(m, g, c, compare, absent=True) for c, g in _outputs(fn, cases, ex))]
+            matching = agree or matching
+        if matching:
+            mistake = matching[0]
+            return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
         return _fail(ex, f"{_case_name(k, case)}：{reason}", ex.where, hint, "")
     hidden = sum(c.hidden for c in cases)
     _FAILURES.pop(ex.key, None)

@@ -41,14 +41,32 @@ def check_dot(fn, hint=None):
 
 # X (5, 9), W_Q and W_K (9, 3), W_V (9, 4)
 SHAPES = {"Q = X @ W_Q": (5, 3), "Q @ K.T": (5, 5), "weights @ V": (5, 4)}
+# a wrong shape -> (what it is, tier 1: names no answer; where to look, tier 2)
 _SHAPE_MISTAKES = {
-    "Q = X @ W_Q": {(3, 5): "是转置的：行是词，列是坐标", (9, 3): "是 W_Q 自己的形状；X 的 5 行（5 个词）留下来",
-                    (5, 9): "是 X 的形状：中间的 9 被“消掉”，留下 W_Q 的列数"},
-    "Q @ K.T": {(3, 3): "是 Qᵀ @ K 的形状；Q @ K.T 是 (5, 3) @ (3, 5)，每一对词一个数",
-                (5, 3): "是 Q 自己的形状；K.T 是 (3, 5)"},
-    "weights @ V": {(5, 5): "是权重的形状；乘 V (5, 4) 之后每个词得到 V 的 4 列",
-                    (5, 3): "V 有 4 列（W_V 是 (9, 4)），不是 3 列"},
+    "Q = X @ W_Q": {(3, 5): ("行和列反了", "行是词，列是坐标"), (9, 3): ("这是 W_Q 自己的形状", "X 的每一行（每个词）都会留下来"),
+                    (5, 9): ("这是 X 的形状", "中间那一维被“消掉”，留下 W_Q 的列数")},
+    "Q @ K.T": {(3, 3): ("这是 Qᵀ @ K 的形状", "Q @ K.T 给每一对词一个数"), (5, 3): ("这是 Q 自己的形状", "K.T 是把 K 转置")},
+    "weights @ V": {(5, 5): ("这是权重的形状", "乘 V 之后每个词得到 V 的每一列"), (5, 3): ("列数不对", "V 的列数由 W_V 决定")},
 }
+_RULE = "(a, b) @ (b, c) 的结果是 (a, c)：中间相同的 b 消掉。"
+_HOW = "X (5, 9) @ W_Q (9, 3)；K 和 Q 形状相同，K.T 把它转置；weights 是 (5, 5)。"
+
+
+def _shape_of(value):
+    """(rows, columns) as two ints, or None: only integers count (5 and 5.0 yes; "5", 5.9 and True no)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    out = []
+    for x in value:
+        if isinstance(x, (bool, np.bool_)):
+            return None
+        if isinstance(x, (int, np.integer)):
+            out.append(int(x))
+        elif isinstance(x, (float, np.floating)) and float(x).is_integer():
+            out.append(int(x))
+        else:
+            return None
+    return tuple(out)
 
 
 def check_shapes(answers, hint=None):
@@ -60,17 +78,15 @@ def check_shapes(answers, hint=None):
         return check_value("00-2", False, "还没写（not written yet）：把每个 None 换成你预测的形状，例如 (5, 7)。",
                            "", "", hint, diagnosis="not written")
     for key, want in SHAPES.items():
-        try:
-            got = tuple(int(x) for x in answers[key])
-        except (TypeError, ValueError):
-            return check_value("00-2", False, f"“{key}”应是一个形状元组，例如 (5, 7)，收到 {answers[key]!r}。",
-                               "每个值写成 (行数, 列数)。", "照着 (a, b) @ (b, c) -> (a, c) 逐个推。", hint)
+        got = _shape_of(answers[key])
+        if got is None:
+            return check_value("00-2", False, f"“{key}”的值应是两个整数组成的元组，例如 (5, 7)；收到 {answers[key]!r}"
+                               f"（{type(answers[key]).__name__}）。字符串和带小数的数不算形状。",
+                               "每个值写成 (行数, 列数)，两个整数。", _HOW, hint, diagnosis="format")
         if got != want:
-            why = _SHAPE_MISTAKES[key].get(got, "再按规则推一遍")
-            return check_value("00-2", False, f"“{key}”：{fmt(got)} 不对——{why}。",
-                               "(a, b) @ (b, c) 的结果是 (a, c)：中间相同的 b 消掉。",
-                               "X (5, 9) @ W_Q (9, 3)；K 和 Q 形状相同，K.T 把它转置；weights 是 (5, 5)。", hint,
-                               diagnosis=why)
+            what, where = _SHAPE_MISTAKES[key].get(got, ("", "再按规则推一遍"))
+            return check_value("00-2", False, f"“{key}”：{fmt(got)} 不对" + (f"——{what}。" if what else "。"),
+                               f"{where}；{_RULE}", _HOW, hint, diagnosis=what or "shape")
     return check_value("00-2", True, "", "", "", hint,
                        passed="三个形状都对。运行下一个单元格，用 numpy 验证你的预测。")
 

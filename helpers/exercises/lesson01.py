@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
+from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check, shape_text
 
 
 def _sim_cases():
@@ -46,6 +46,8 @@ def _most_cases():
     return [Case("猫 最关注谁", (W1, TOKENS, "猫")), Case("吃 最关注谁", (W1, TOKENS, "吃")),
             Case("另一组权重里的 c", (np.array([[0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.6, 0.2, 0.2]]),
                                       ["a", "b", "c"], "c"), hidden=True),
+            Case("y 最关注自己", (np.array([[0.5, 0.3, 0.2], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]]), ["x", "y", "z"], "y"),
+                 hidden=True),
             Case("并列最大：0.4 和 0.4", (tie, ["甲", "乙", "丙"], "甲"), hidden=True),
             Case("只有 1 个词", (np.array([[1.0]]), ["猫"], "猫"), hidden=True)]
 
@@ -58,6 +60,14 @@ def _word_compare(got, want, case):
     if isinstance(got, (int, np.integer)) and not isinstance(got, str):
         raise _Reject(f"你返回了下标 {fmt(got)}；要返回词本身，例如 tokens[{fmt(got)}]。")
     return None if got == want else f"应是 {want!r}，你的是 {got!r}。"
+
+
+def _not_self(w, t, word):
+    i = t.index(word)
+    if len(t) < 2:
+        return None
+    row = np.where(np.arange(len(t)) == i, -np.inf, w[i])
+    return t[int(np.argmax(row))]
 
 
 def _last_max(w, t, word):
@@ -73,6 +83,8 @@ MOST_ATTENDED = Exercise(
     mistakes=[Mistake("你读的是 word 那一列（谁关注 word），题目要的是 word 那一行（word 关注谁）。",
                       "weights[i] 和 weights[:, i] 的区别。", lambda w, t, word: t[int(np.argmax(w[:, t.index(word)]))]),
               Mistake("你找的是权重最小的词。", "argmax 和 argmin。", lambda w, t, word: t[int(np.argmin(w[t.index(word)]))]),
+              Mistake("你把 word 自己排除了：一个词也可以最关注它自己，这一行的每一列都算数。", "不要跳过对角线。",
+                      _not_self),
               Mistake("有两个并列最大时你返回了后一个；约定返回先出现的（np.argmax 就是这样）。", "并列时的规则。",
                       _last_max)])
 
@@ -96,9 +108,13 @@ def check_not_self(X, hint=None):
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError):
         return check_value(key, False, f"X 应是数字组成的 (2, 2) 数组，收到 {X!r}。", where, how, hint)
-    if X.shape != (2, 2) or not np.all(np.isfinite(X)) or np.abs(X).max() > 10:
-        return check_value(key, False, f"X 应是 (2, 2)、每个数在 -10 到 10 之间，收到形状 {X.shape}。", where, how, hint,
-                           diagnosis="shape")
+    if X.shape != (2, 2):
+        return check_value(key, False, f"X 应是形状 (2, 2) 的数组（两个词，每个 2 维），收到形状 {shape_text(X.shape)}。",
+                           where, how, hint, diagnosis="shape")
+    bad = [float(x) for x in X.ravel() if not (np.isfinite(x) and abs(x) <= 10)]
+    if bad:
+        return check_value(key, False, f"X 的每个数要在 -10 到 10 之间（不能是 NaN 或 inf），{fmt(bad[0])} 超出了这个范围。",
+                           where, how, hint, diagnosis="range")
     S = X @ X.T  # (2, 2) @ (2, 2) -> (2, 2)
     if S[0, 1] <= S[0, 0]:
         return check_value(key, False, f"词 0 和自己的点积 {fmt(S[0, 0])} ≥ 和词 1 的 {fmt(S[0, 1])}：它还是最关注自己。",

@@ -67,7 +67,11 @@ RAW_SCORES = Exercise(
               Mistake("你的矩阵是转置的：第 i 行第 j 列应是 Q[i]·K[j]，你的是 K[i]·Q[j]。", "谁在左边、谁转置。",
                       lambda Q, K: K @ Q.T),
               Mistake("你已经做了 softmax；这里只要分数。", "去掉 softmax。", lambda Q, K: _softmax(Q @ K.T)),
-              Mistake("你用 Q 和自己做点积了，应该和 K。", "第二个矩阵。", lambda Q, K: Q @ Q.T)])
+              Mistake("你用 Q 和自己做点积了，应该和 K。", "第二个矩阵。", lambda Q, K: Q @ Q.T),
+              Mistake("你算的是 Qᵀ K：(d_k, d_k)，每一对坐标一个数；要的是每一对 (查询, 键) 一个数。", "谁转置。",
+                      lambda Q, K: Q.T @ K)],
+    errors=[("matmul", "矩阵乘法的形状对不上：Q 是 (n_q, d_k)，K 是 (n_k, d_k)。要让每个查询和每个键的 d_k 个坐标对齐，"
+                       "该转置的是哪一个？", "谁转置、谁在左边。")])
 
 
 def check_raw_scores(fn, hint=None):
@@ -93,10 +97,18 @@ def check_query_rules(rules, hint=None):
     if not isinstance(rules, dict):
         return check_value(key, False, f"rules 应是字典 {{(输入特征, 输出坐标): 数}}，收到 {type(rules).__name__}。",
                            where, how, hint)
-    for (a, b), v in rules.items():
+    for rule, v in rules.items():
+        if not isinstance(rule, tuple) or len(rule) != 2:
+            return check_value(key, False, f"规则的键应是 (输入特征, 输出坐标) 两个词，收到 {rule!r}。", where, how, hint,
+                               diagnosis="names")
+        a, b = rule
         if a not in features or b not in QK_COORDS:
             return check_value(key, False, f"规则 ({a!r}, {b!r})：输入特征应是 {'、'.join(features)} 之一，"
                                f"输出坐标应是 {'、'.join(QK_COORDS)} 之一。", where, how, hint, diagnosis="names")
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(v):
+            return check_value(key, False, f"规则 ({a}, {b}) 的强度应是一个数（例如 2.0），收到 {v!r}。", where, how, hint,
+                               diagnosis="value")
         if not -10 <= float(v) <= 10:
             return check_value(key, False, f"规则 ({a}, {b}) 的强度 {fmt(v)} 超出了 -10 到 10。", where, how, hint)
     toy = toy_qkv("猫吃鱼")

@@ -25,12 +25,24 @@ def _softmax_cases():
             Case("二维：每一行分别归一化", (r.normal(size=(3, 5)) * 3,), hidden=True),
             Case("二维、很小的分数", (np.array([[-1000.0, -1001.0], [-5.0, 5.0]]),), hidden=True, nan_reason=LARGE),
             Case("只有 1 个分数", (np.array([[7.0]]),), hidden=True),
+            Case("一行里的平均值离最大值很远 [2000, -2000]", (np.array([2000.0, -2000.0]),), hidden=True, nan_reason=LARGE),
+            Case("二维、平均值离最大值很远 [[1000, 0, -1000], [3, 2, 1]]",
+                 (np.array([[1000.0, 0.0, -1000.0], [3.0, 2.0, 1.0]]),), hidden=True, nan_reason=LARGE),
             Case("float32", (r.normal(size=(2, 3)).astype(np.float32),), hidden=True)]
 
 
 def _naive(x):
     e = np.exp(x)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def _no_keepdims(on_max, on_sum):
+    def produce(x):
+        if x.ndim < 2:
+            return None  # without keepdims a 1-D row is still right
+        e = np.exp(x - (x.max(axis=-1) if on_max else x.max(axis=-1, keepdims=True)))
+        return e / (e.sum(axis=-1) if on_sum else e.sum(axis=-1, keepdims=True))
+    return produce
 
 
 def _global_max(x):
@@ -50,7 +62,16 @@ SOFTMAX = Exercise(
         "keepdims=True 让 (n, 1) 能和 (n, m) 对齐。",
     compare=lambda g, w, c: compare_arrays(g, w, c, name="softmax", atol=1e-6),
     forbidden=("softmax",),
-    mistakes=[Mistake("没有先减最大值：exp(1000) 溢出成 inf，inf / inf = NaN。", "exp 之前的那一步。", _naive),
+    errors=[("broadcast", "形状对不上：二维时 x.max(axis=-1)（或 .sum(axis=-1)）的形状是 (n,)，不能和 (n, m) 对齐"
+                          "（没有 keepdims）。", "max 和 sum 的 keepdims 参数。")],
+    mistakes=[Mistake("没有 keepdims：二维时 x.max(axis=-1)（或 .sum(axis=-1)）的形状是 (n,)，和 (n, m) 对齐时"
+                      "沿错了方向，减去（或除以）的不是每一行自己的数。", "max 和 sum 的 keepdims 参数。", _no_keepdims(True, False)),
+              Mistake("没有 keepdims：二维时 .sum(axis=-1) 的形状是 (n,)，和 (n, m) 对齐时沿错了方向，"
+                      "除以的不是每一行自己的和。", "sum 的 keepdims 参数。", _no_keepdims(False, True)),
+              Mistake("没有 keepdims：二维时 x.max(axis=-1) 和 .sum(axis=-1) 的形状是 (n,)，和 (n, m) 对齐时沿错了方向。",
+                      "max 和 sum 的 keepdims 参数。", _no_keepdims(True, True)),
+              Mistake("减去的不是每一行的最大值（或者没有减）：最大的分数减完不是 0，exp(上千的数) 溢出成 inf，inf / inf = NaN。"
+                      "只有减去最大值，exp 的每个数才都不超过 1。", "exp 之前的那一步。", _naive),
               Mistake("你减去的是整个数组的最大值 x.max()，不是每一行的：两行差得很远时（1000 和 0），"
                       "小的那一行 exp 全变成 0，0 / 0 = NaN。", "max 需要 axis=-1 和 keepdims=True。", _global_max),
               Mistake("你除以的是整个数组的和，不是每一行的和：二维时每一行加起来不等于 1。", "sum 需要 axis=-1。",
@@ -89,11 +110,14 @@ def check_article_d_k(d_k, hint=None):
         return check_value(key, True, "", "", "", hint,
                            passed=f"d_k = {fmt(d_k)} 给出 {w:.3f} / {1 - w:.3f}。要恰好 0.7，d_k 约为 83——不是 2 的幂："
                                   "文章的 0.7 / 0.3 是取整后的示意，d_k = 64 给出的是 0.72 / 0.28。")
-    if abs(np.sqrt(d_k) - np.sqrt(82.58)) < 0.3 or abs(d_k - 9.09) < 0.3:
+    if abs(d_k - 9.09) < 0.3:   # √82.6 ≈ 9.09: the answer given as √d_k
         what = f"{fmt(d_k)} 是 √d_k（分数要除以的数），题目问的是 d_k 本身。"
         return check_value(key, False, what, "把它平方。", how, hint, diagnosis="sqrt")
     if abs(d_k - 64) < 0.5:
         what = f"d_k = 64 给出 {w:.3f}（课上算过），不是 0.70。"
+    elif abs(w - 0.7) < 0.02:
+        what = (f"很接近了：d_k = {fmt(d_k)} 给出第一个权重 {w:.4f}，离 0.70 差 {w - 0.7:+.4f}，"
+                "超出了 0.005 的误差范围。")
     else:
         what = f"d_k = {fmt(d_k)} 给出第一个权重 {w:.3f}，离 0.70 还差 {w - 0.7:+.3f}。"
     what += "权重太大，说明 d_k 还要更大（分数差缩得更多）。" if w > 0.7 else "权重太小，说明 d_k 要更小。"

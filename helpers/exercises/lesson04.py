@@ -36,7 +36,11 @@ WEIGHTED_SUM = Exercise(
                       lambda w, V: (w[:, None] * V).sum(axis=1)),
               Mistake("你求的是平均（多除了 n_k）；权重已经加起来等于 1，不用再除。", "去掉除法 / mean。",
                       lambda w, V: (w[:, None] * V).mean(axis=0)),
-              Mistake("你没有用权重：这是 V 各行的直接相加。", "乘上 weights_row。", lambda w, V: V.sum(axis=0))])
+              Mistake("你没有用权重：这是 V 各行的直接相加。", "乘上 weights_row。", lambda w, V: V.sum(axis=0))],
+    errors=[("matmul", "矩阵乘法的形状对不上：weights_row 是 (n_k,)，V 是 (n_k, d_v)，每个词的权重要和 V 里这个词的那一行对齐。"
+                       "你把 V 转置了，或者把两个放反了？", "@ 两边的形状：中间相同的那一维是 n_k。"),
+            ("broadcast", "形状对不上：weights_row 是 (n_k,)，V 是 (n_k, d_v)。逐元素相乘时，每个词的权重要乘到 V 的那一行上，"
+                          "先把权重变成 (n_k, 1)。", "weights_row[:, None]。")])
 
 
 def check_weighted_sum(fn, hint=None):
@@ -153,7 +157,8 @@ MASKED_ATTENTION = Exercise(
                       lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, fill=-np.inf)),
               Mistake("掩码放在了 softmax 之后：被掩码的权重变成了 0，可每一行不再加起来等于 1。掩码要在 softmax 之前。",
                       "掩码那一行放在哪里。", lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, after=True)),
-              Mistake("被掩码的分数换成了 0，而不是 -inf：exp(0) = 1，被掩码的键仍然分到权重。", "np.where 的填充值。",
+              Mistake("被掩码的分数填的数不够小：exp 之后被掩码的键仍然分到权重（填 0 时 exp(0) = 1；填 −30、−100 这样的数，"
+                      "遇到上千的分数也不够小）。", "np.where 的填充值：要比任何分数都小得多。",
                       lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, fill=0.0)),
               Mistake("掩码用反了：True 表示“可以关注”，你把 True 的位置挡住了。", "np.where 里两个分支的顺序。",
                       lambda Q, K, V, m: attention_reference(Q, K, V, ~m)),
@@ -180,14 +185,21 @@ def check_masked_prediction(cat_row, fish_unchanged, hint=None):
     toy = toy_qkv("猫吃鱼")
     out_m, w_m = scaled_dot_product_attention(toy.Q, toy.K, toy.V, mask=causal_mask(3))
     out, w = scaled_dot_product_attention(toy.Q, toy.K, toy.V)
+    if not isinstance(fish_unchanged, (bool, np.bool_)):
+        return check_value(key, False, f"fish_unchanged 应是 True 或 False（不加引号），收到 {fish_unchanged!r}"
+                           f"（{type(fish_unchanged).__name__}）。（Expected a boolean True/False.）", where, how, hint,
+                           diagnosis="format")
     try:
         row = np.asarray(cat_row, dtype=float).ravel()
     except (TypeError, ValueError):
-        return check_value(key, False, f"cat_row 应是 3 个数，收到 {cat_row!r}。", where, how, hint)
-    if row.shape != (3,) or not np.allclose(row, w_m[0], atol=0.01):
-        if row.shape == (3,) and np.allclose(row, w[0], atol=0.01):
+        row = None
+    if isinstance(cat_row, (str, bytes)) or row is None or row.shape != (3,):
+        return check_value(key, False, f"cat_row 应是 3 个数（“猫”给 猫、吃、鱼 的权重），收到 {cat_row!r}。", where, how,
+                           hint, diagnosis="format")
+    if not np.allclose(row, w_m[0], atol=0.001):
+        if np.allclose(row, w[0], atol=0.001):
             what = f"{fmt(row)} 是不加掩码时“猫”的权重；因果掩码下“猫”看不见后面的词。"
-        elif row.shape == (3,) and not np.isclose(row.sum(), 1, atol=0.01):
+        elif not np.isclose(row.sum(), 1, atol=0.001):
             what = f"{fmt(row)} 加起来是 {fmt(float(row.sum()))}：被掩码之后，剩下的权重仍然加起来是 1。"
         else:
             what = f"“猫”的权重行 {fmt(row)} 不对。"

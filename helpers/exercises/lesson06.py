@@ -11,12 +11,16 @@ from ._core import Case, Exercise, Mistake, compare_arrays, rng, run_check
 from .lesson05 import _int_compare
 
 
-def _rnn(X, W_x, W_h, b, act=np.tanh, swap=False, last=False, recur=True):
-    h, states = np.zeros(W_h.shape[0]), []
+def _rnn(X, W_x, W_h, b, act=np.tanh, swap=False, last=False, recur=True, h0=0.0, left=False, shift=False):
+    h, states = np.full(W_h.shape[0], h0), []
     for x_t in X:
-        pre = (x_t @ W_h + h @ W_x if swap else x_t @ W_x + (h @ W_h if recur else 0)) + b
+        if shift:  # the state before the update is stored: one step late
+            states.append(h)
+        recurrent = (W_h @ h if left else h @ W_h) if recur else 0
+        pre = (x_t @ W_h + h @ W_x if swap else x_t @ W_x + recurrent) + b
         h = act(pre)
-        states.append(h)
+        if not shift:
+            states.append(h)
     return states[-1] if last else np.array(states)
 
 
@@ -51,7 +55,15 @@ RNN = Exercise(
                       lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, last=True)),
               Mistake("传给下一步的 h 没有经过 tanh（tanh 只用在了存下来的值上）。", "循环里 h 的更新。", _pre_tanh),
               Mistake("W_x 和 W_h 用反了：x_t 乘 W_x，h 乘 W_h。", "两个矩阵各乘谁。",
-                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, swap=True))])
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, swap=True)),
+              Mistake("没有 tanh：每一步的 h 应是 tanh(x_t W_x + h W_h + b)，不是括号里的数本身。", "h 的更新那一行。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, act=lambda z: z)),
+              Mistake("差了一步（off-by-one）：你存下的是更新之前的 h（第一个是 h_{-1} = 0），应存更新之后的。",
+                      "append 放在更新的前面还是后面。", lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, shift=True)),
+              Mistake("h 的起点不对：开始之前的 h_{-1} 应全是 0。", "循环之前 h 的初值。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, h0=1.0)),
+              Mistake("你算的是 W_h @ h（h 在右边）：行向量 h 要从左边乘，h @ W_h。", "h 和 W_h 的顺序。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, left=True))])
 
 
 def check_rnn(fn, hint=None):
@@ -69,7 +81,8 @@ def _path_cases():
     from ..compare import KIND_LABELS
     specs = [("attention", 10, 3, False), ("rnn", 10, 3, False), ("cnn", 10, 3, False), ("cnn_dilated", 9, 3, False),
              ("cnn", 9, 3, True), ("cnn", 40, 5, True), ("cnn_dilated", 10, 3, True), ("cnn_dilated", 33, 2, True),
-             ("cnn_dilated", 125, 5, True), ("cnn_dilated", 243, 3, True), ("rnn", 2, 3, True), ("cnn", 64, 2, True)]
+             ("cnn_dilated", 125, 5, True), ("cnn_dilated", 243, 3, True), ("cnn_dilated", 20, 3, True),
+             ("rnn", 2, 3, True), ("cnn", 64, 2, True)]
     return [Case(f"{KIND_LABELS[kind]}、n={n}、k={k}（染色法测得 {_measured(kind, n, k)}）", (kind, n, k), hidden)
             for kind, n, k, hidden in specs]
 
@@ -103,6 +116,10 @@ PATH = Exercise(
                       lambda kind, n, k: -(-n // (k - 1)) if kind == "cnn" else _ok(kind, n, k)),
               Mistake("RNN 按 n 步算了；从第 1 个词到第 n 个词是 n − 1 步。", "rnn 那一支。",
                       lambda kind, n, k: n if kind == "rnn" else _ok(kind, n, k)),
+              Mistake("空洞卷积按 k**L ≥ n − 1 算了（用了 log(n − 1)）：L 层之后能看到 k**L 个位置，要覆盖全部 n 个，"
+                      "所以要 k**L ≥ n。", "空洞卷积那一支的不等式。",
+                      lambda kind, n, k: math.ceil(math.log(n - 1, k) - 1e-9) if kind == "cnn_dilated" and n > 1
+                      else _ok(kind, n, k)),
               Mistake("空洞卷积向下取整了：k**L 要 ≥ n 才能到达最后一个词。", "取整的方向。",
                       lambda kind, n, k: int(math.log(n, k) + 1e-9) if kind == "cnn_dilated" else _ok(kind, n, k))])
 
@@ -124,7 +141,8 @@ MAX_LENGTH = Exercise(
                      Case("1 KiB、2 个头、3 层、float64", (1024, 2, 3, 8)),
                      Case("BERT-base 在 16 GiB 里：12 层 × 12 个头、float32", (16 * GIB, 12, 12, 4)),
                      Case("80 GiB、32 层 × 32 个头、float16", (80 * GIB, 32, 32, 2), hidden=True),
-                     Case("刚好放下 3 × 3", (72, 1, 1, 8), hidden=True)],
+                     Case("刚好放下 3 × 3", (72, 1, 1, 8), hidden=True),
+                     Case("10¹⁶ − 1 字节、1 层 1 个头、1 字节：浮点开平方会多 1", (10 ** 16 - 1, 1, 1, 1), hidden=True)],
     _max_len,
     where="所有权重矩阵的字节数 = 层数 × 头数 × n² × 每个数的字节数；要它 ≤ memory_bytes 的最大整数 n。",
     how="n² ≤ memory_bytes / (layers · h · bytes_per_number)；用 math.isqrt（整数平方根，向下取整）。",
@@ -133,10 +151,62 @@ MAX_LENGTH = Exercise(
     mistakes=[Mistake("你按 n（线性）算了；每个头的权重矩阵是 n × n，要开平方。", "n² 那一项。",
                       lambda m, h, L, b: m // (h * L * b)),
               Mistake("少乘了层数：每一层都有自己的权重矩阵。", "层数。", lambda m, h, L, b: math.isqrt(m // (h * b))),
-              Mistake("四舍五入会超出内存：要向下取整。", "取整的方向。", lambda m, h, L, b: round(math.sqrt(m / (h * L * b)))),
+              Mistake("向上取整（ceil）会超出内存：要向下取整。", "取整的方向。",
+                      lambda m, h, L, b: math.ceil(math.sqrt(m / (h * L * b)))),
+              Mistake("四舍五入（round）会超出内存：要向下取整。", "取整的方向。",
+                      lambda m, h, L, b: round(math.sqrt(m / (h * L * b)))),
+              Mistake("你用浮点数开平方（math.sqrt 或 np.sqrt）再取整：n 很大时 m / (h·L·b) 和 sqrt 都有舍入误差，"
+                      "10¹⁶ − 1 开平方得到 1e8，可 1e8 的平方已经超出。", "用整数运算。",
+                      lambda m, h, L, b: int(math.sqrt(m / (h * L * b)))),
               Mistake("少乘了头数：每个头都有自己的 n × n 矩阵。", "头数。", lambda m, h, L, b: math.isqrt(m // (L * b)))])
 
 
 def check_max_length(fn, hint=None):
     """Exercise 06-3: fn(memory_bytes, h, layers, bytes_per_number) -> the longest n whose weights fit."""
     return run_check(MAX_LENGTH, fn, hint)
+
+
+def _longest_within(hops: int, k: int) -> int:
+    """The longest sentence whose first and last words are at most `hops` apart in a dilated CNN, by measurement."""
+    n = 2
+    while _measured("cnn_dilated", n + 1, k) <= hops:
+        n += 1
+    return n
+
+
+def check_longest_within(n_max, hops: int = 4, k: int = 3, hint=None):
+    """Exercise 06-4 (reasoning): the longest n for which a dilated CNN (kernel k) links word 1 to word n in ≤ hops.
+
+    The table of the lesson goes from n to hops; this asks the other way round. Graded by measurement
+    (the colouring method of the lesson), not by a typed-in number.
+    """
+    from ._core import check_value
+
+    key = "06-4"
+    where = "空洞卷积 L 层之后能看到多少个位置？要让它 ≥ n，n 最大能到多少？"
+    how = f"L = {hops} 层之后能看到 k**L = {k}**{hops} 个位置；n 不超过这个数就够了。"
+    if n_max is None:
+        return check_value(key, False, "还没写（not written yet）：把 None 换成一个整数。", where, how, hint,
+                           diagnosis="not written")
+    if isinstance(n_max, (bool, np.bool_)) or not isinstance(n_max, (int, np.integer)):
+        return check_value(key, False, f"n_max 应是一个整数（句子的词数），收到 {n_max!r}。", where, how, hint,
+                           diagnosis="format")
+    want = _longest_within(hops, k)
+    n = int(n_max)
+    if n == want:
+        return check_value(key, True, "", "", "", hint,
+                           passed=f"对：染色法测得 n = {want} 时最远是 {_measured('cnn_dilated', want, k)} 跳，"
+                                  f"n = {want + 1} 时是 {_measured('cnn_dilated', want + 1, k)} 跳。"
+                                  f"注意力不管 n 多大都是 1 跳。")
+    if n < 2:
+        return check_value(key, False, f"n_max 应至少是 2（至少两个词），收到 {n}。", where, how, hint, diagnosis="range")
+    measured = _measured("cnn_dilated", n, k)
+    if n > want:
+        what = f"n = {n} 时染色法测得最远要 {measured} 跳，超过了 {hops} 跳。"
+        if n == want + 1:
+            what += "只差 1：k**L 个位置要覆盖全部 n 个词（不是 n − 1 个）。"
+    else:
+        what = f"n = {n} 时最远 {measured} 跳，没超过 {hops} 跳；但还能更长。"
+        if n == want - 1:
+            what += "只差 1：能看到 k**L 个位置，就能放下 k**L 个词。"
+    return check_value(key, False, what, where, how, hint, diagnosis="too long" if n > want else "too short")

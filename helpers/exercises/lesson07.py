@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
+from ..coref import decide
 
 
 def _top(w, t, q, k):
     i, j = t.index(q), t.index(k)
+    per = w[:, :, i, j]  # (L, h)
+    return tuple(int(x) for x in np.unravel_index(np.argmax(per), per.shape))
+
+
+def _top_at(w, i, j):
     per = w[:, :, i, j]  # (L, h)
     return tuple(int(x) for x in np.unravel_index(np.argmax(per), per.shape))
 
@@ -21,13 +27,20 @@ def _random_attention(r, L, h, n):
 def _top_cases():
     r = rng(9)
     cases = []
-    for L, h, n, (l0, h0), hidden in ((2, 3, 4, (1, 2), False), (6, 12, 5, (3, 1), True), (1, 1, 3, (0, 0), True),
-                                      (3, 4, 6, (2, 0), True)):
+    # (L, h, n, strongest head, query position, key position, hidden)
+    for L, h, n, (l0, h0), i, j, hidden in ((2, 3, 4, (1, 2), 3, 0, False), (6, 12, 5, (3, 1), 1, 3, True),
+                                            (1, 1, 3, (0, 0), 0, 2, True), (3, 4, 6, (2, 0), 4, 1, True),
+                                            (2, 2, 4, (0, 1), 2, 2, True)):
         w = _random_attention(r, L, h, n)
-        w[l0, h0, n - 1] = 0.0
-        w[l0, h0, n - 1, 0] = 1.0  # this head sends the last token entirely to the first
-        tokens = [f"t{i}" for i in range(n)]
-        cases.append(Case(f"{L} 层 × {h} 个头、{n} 个词元", (w, tokens, tokens[-1], tokens[0]), hidden))
+        w[l0, h0, i] = 0.0
+        w[l0, h0, i, j] = 1.0  # this head sends token i entirely to token j
+        tokens = [f"t{k}" for k in range(n)]
+        cases.append(Case(f"{L} 层 × {h} 个头、{n} 个词元：t{i} → t{j}", (w, tokens, tokens[i], tokens[j]), hidden))
+    tokens = ["the", "cat", "saw", "the", "dog"]  # "the" twice: the first occurrence counts
+    w = _random_attention(r, 2, 3, 5) * 0.5
+    w[1, 0, 4, 0] = 0.97  # dog -> the first "the"
+    w[0, 2, 4, 3] = 0.99  # dog -> the second "the": not the one asked for
+    cases.append(Case("the 出现两次：dog → 第一个 the", (w, tokens, "dog", "the"), hidden=True))
     return cases
 
 
@@ -48,6 +61,11 @@ TOP_HEAD = Exercise(
     compare=_pair_compare,
     mistakes=[Mistake("你取的是 key 给 query 的权重（行和列反了）：query 是行，key 是列。", "weights[:, :, i, j] 的 i、j。",
                       lambda w, t, q, k: _top(w, t, k, q)),
+              Mistake("你没有用 query 和 key 的位置：每个例子问的是不同的一对词元。", "tokens.index(query) 和 tokens.index(key)。",
+                      lambda w, t, q, k: _top_at(w, -1, 0)),
+              Mistake("词元出现不止一次时，你用了最后一次出现的位置；约定用第一次（tokens.index）。", "重复的词元。",
+                      lambda w, t, q, k: _top_at(w, len(t) - 1 - t[::-1].index(q), len(t) - 1 - t[::-1].index(k))
+                      if t.count(q) + t.count(k) > 2 else None),
               Mistake("你只在第 0 层里找了；要在所有层、所有头里找。", "第一个轴也要搜索。",
                       lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)])))),
               Mistake("层和头的顺序反了：返回 (层, 头)。", "unravel_index 的结果顺序。",
@@ -107,14 +125,30 @@ def check_previous_token_head(fn, hint=None):
     return result
 
 
+MARGIN = 0.1  # the lesson's rule (helpers.coref.decide): an answer only when the top weight leads by ≥ 0.1
+_FEATURE_WORDS = {"动物": ("动物", "animal"), "地点": ("地点", "地方", "place", "location")}
+
+
+def _decide(weights, labels, margin=MARGIN):
+    """(answer or None, reason) by the lesson's own rule, helpers.coref.decide."""
+    return decide(weights, labels, margin=margin)
+
+
 def check_broken_coref(sentence, intended, why, hint=None):
-    """Exercise 07-3 (design): a sentence on which the toy two-layer model resolves "it" wrongly, and why."""
+    """Exercise 07-3 (design): a sentence on which the toy two-layer model clearly resolves "it" wrongly, and why.
+
+    Clearly: in layer 1 (0-based) the top weight of "it" goes to a word other than `intended` and leads the runner-up by
+    at least MARGIN (the lesson's `decide` rule); a tie or a flat row is no answer. `why` must name the feature
+    (“动物” or “地点”) that layer 1 looked for.
+    """
     from ..coref import resolve
     from ..text import load_vocabulary
 
     key = "07-3"
-    where = "第 2 层里“it”找的是带着“动物”或“地点”特征的名词；它从第 1 层的形容词那里拿到这个特征。"
-    how = "试试两个名词都是动物（谁累了？），或者用一个什么都能形容的形容词（big），或者不用形容词。"
+    where = ("第 1 层（层从 0 数起）里“it”找的是带着“动物”或“地点”特征的名词；它从第 0 层的形容词那里拿到这个特征。"
+             "在 CorefExplorer 里看看每个名词的特征有多强。")
+    how = ("找一句人一看就知道 it 指谁的句子，但 it 指的那个名词在词表里的“动物”特征比句子里另一个名词弱（看看每个名词的特征）。"
+           "两个名词特征一样强时模型分不出（平局）；big、tasty 这样的形容词不带“动物”或“地点”，权重会平均分开。")
     if sentence is None or intended is None:
         return check_value(key, False, "还没写（not written yet）：把 sentence 和 intended 换成你的句子和“it”真正指的词。",
                            where, how, hint, diagnosis="not written")
@@ -127,21 +161,31 @@ def check_broken_coref(sentence, intended, why, hint=None):
         words = " ".join(w for w in load_vocabulary().words if w.isascii())
         return check_value(key, False, f"词表里没有 {fmt(unknown)}；请只用这些英文词：{words}", where, how, hint,
                            diagnosis="unknown")
-    if "it" not in r.tokens or str(intended) not in r.tokens:
+    target = str(intended).strip().lower()
+    if "it" not in r.tokens or target not in r.tokens:
         return check_value(key, False, f"句子里要有 “it” 和你说的 “{intended}”；分词结果是 {fmt(r.tokens)}。",
                            where, how, hint, diagnosis="missing")
-    got = r.referent()
-    row = "、".join(f"{t} {x:.2f}" for t, x in zip(r.tokens, r.row(2)) if x >= 0.05)
-    if got == str(intended):
-        return check_value(key, False, f"模型答对了：第 2 层 “it” → {got}（{row}）。再找一个它会答错的句子。",
-                           where, how, hint, diagnosis="model right")
     w = r.row(2)
-    if w[r.tokens.index(got)] - w[r.tokens.index(str(intended))] < 0.05:
-        return check_value(key, False, f"模型没有明确选错：它在 {got} 和 {intended} 之间差不多平分（{row}）。"
-                           "找一个它把大部分权重给错的词的句子。", where, how, hint, diagnosis="tie")
-    if not isinstance(why, str) or len(why.strip()) < 8:
-        return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {intended}）。"
-                           "还差一步：在 why 里用一两句话写下它为什么会错。", where, how, hint, diagnosis="no why")
+    row = "、".join(f"{t} {x:.2f}" for t, x in zip(r.tokens, w) if x >= 0.05)
+    got, reason = _decide(w, r.tokens)
+    reason = reason.rstrip("。")
+    if got is None:
+        return check_value(key, False, f"模型没有明确选哪个词（{reason}）。这既不算答对，也不算答错："
+                           f"找一个它把“it”明确指向错词的句子（权重最大的词比第二名至少高 {MARGIN:g}）。",
+                           where, how, hint, diagnosis="no answer")
+    if got == target:
+        return check_value(key, False, f"模型答对了：第 1 层 “it” → {got}（{row}）。再找一个它会答错的句子。",
+                           where, how, hint, diagnosis="model right")
+    it = len(r.tokens) - 1 - r.tokens[::-1].index("it")
+    features = load_vocabulary().features
+    wanted = max(_FEATURE_WORDS, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 0 (X1 = after it)
+    text = why.strip() if isinstance(why, str) else ""
+    if len(text) < 8 or not any(word in text.lower() for word in _FEATURE_WORDS[wanted]):
+        return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {target}；{reason}）。"
+                           "还差一步：在 why 里用一两句话写下它为什么会错——说出第 1 层的“it”在找哪种特征"
+                           "（“动物”还是“地点”），以及为什么找到的不是你说的词。", where, how, hint, diagnosis="no why")
     return check_value(key, True, "", "", "", hint,
-                       passed=f"你让模型出错了：第 2 层 “it” → {got}（{row}），而它指的是 {intended}。"
-                              f"你的解释：{why.strip()}\n对照第 1 层：“it”最关注 {r.tokens[int(np.argmax(r.row(1)))]}。")
+                       passed=f"你让模型出错了：第 1 层 “it” → {got}（{row}），而它指的是 {target}。"
+                              f"“it” 从第 0 层拿到的是“{wanted}”特征：{got} 的“{wanted}”是 "
+                              f"{fmt(float(r.X0[r.tokens.index(got), features.index(wanted)]))}，{target} 的是 "
+                              f"{fmt(float(r.X0[r.tokens.index(target), features.index(wanted)]))}。你的解释：{text}")

@@ -1,4 +1,4 @@
-"""Exercises of notebook 08: positional encoding, one whole self-attention layer, layer normalisation."""
+"""Exercises of notebook 09 (the summary): positional encoding, one whole self-attention layer, layer normalisation."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ def _pe(n, d, swap=False, exponent_scale=1.0, all_sin=False):
     return pe
 
 
+def _angle(n, d):
+    return np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2)[None, :] / d)  # (n, 1) / (1, d/2) -> (n, d/2)
+
+
 POSITIONAL = Exercise(
-    "08-1", lambda: [Case("n=3、d=4", (3, 4)), Case("n=1、d=2", (1, 2), hidden=True), Case("n=10、d=16", (10, 16), hidden=True),
+    "09-1", lambda: [Case("n=3、d=4", (3, 4)), Case("n=1、d=2", (1, 2), hidden=True), Case("n=10、d=16", (10, 16), hidden=True),
                      Case("n=50、d=8", (50, 8), hidden=True)],
     _pe,
     where="偶数列 2i 放 sin，奇数列 2i + 1 放 cos，两者用同一个角度 pos / 10000^(2i/d)；2i 就是偶数列的列号。",
@@ -30,12 +34,15 @@ POSITIONAL = Exercise(
               Mistake("指数多乘了 2：np.arange(0, d, 2) 已经是 2i，不要再乘 2。", "指数 2i / d。",
                       lambda n, d: _pe(n, d, exponent_scale=2.0)),
               Mistake("奇数列也用了 sin；奇数列是 cos。", "1::2 那一行。", lambda n, d: _pe(n, d, all_sin=True)),
+              Mistake("sin 和 cos 是拼接起来的（前一半列全是 sin，后一半全是 cos）；应交错放：偶数列 sin，奇数列 cos。",
+                      "0::2 和 1::2：隔一列放一个。",
+                      lambda n, d: np.concatenate([np.sin(_angle(n, d)), np.cos(_angle(n, d))], axis=1)),
               Mistake("指数用了 i / d，其中 i 是 0, 1, 2, 3：公式里的 2i 是偶数列号 0, 2, 4, 6。", "指数。",
                       lambda n, d: _pe(n, d, exponent_scale=0.5))])
 
 
 def check_positional_encoding(fn, hint=None):
-    """Exercise 08-1: fn(n, d) returns the sinusoidal positional encoding, shape (n, d)."""
+    """Exercise 09-1: fn(n, d) returns the sinusoidal positional encoding, shape (n, d)."""
     return run_check(POSITIONAL, fn, hint)
 
 
@@ -51,7 +58,10 @@ def _layer_cases():
     r = rng(8)
     return [Case(f"{n} 个词、d={d}、d_k={dk}", (r.normal(size=(n, d)), r.normal(size=(d, dk)), r.normal(size=(d, dk)),
                                                r.normal(size=(d, dk))), hidden=k > 0)
-            for k, (n, d, dk) in enumerate(((3, 9, 3), (5, 4, 2), (1, 6, 6), (4, 8, 8)))]
+            for k, (n, d, dk) in enumerate(((3, 9, 3), (5, 4, 2), (1, 6, 6), (4, 8, 8)))] + [
+        Case("float32 的输入", tuple(a.astype(np.float32) for a in (r.normal(size=(4, 6)), r.normal(size=(6, 3)),
+                                                                  r.normal(size=(6, 3)), r.normal(size=(6, 3)))),
+             hidden=True)]
 
 
 def _output_only(got, want, case):
@@ -61,9 +71,9 @@ def _output_only(got, want, case):
 
 
 SELF_ATTENTION = Exercise(
-    "08-2", _layer_cases, _layer,
+    "09-2", _layer_cases, _layer,
     where="整条流水线：Q、K、V = X 乘三个矩阵 → 分数 QKᵀ/√d_k → 每行 softmax → 权重 @ V。",
-    how="可以用第 04 课的 scaled_dot_product_attention(X @ W_Q, X @ W_K, X @ W_V)，只返回第一个结果。",
+    how="先写出 Q、K、V 三个投影（形状 (n, d_k)）；接着就是第 04 课你自己写过的注意力，只返回输出，不返回权重。",
     compare=_output_only,
     mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),
               Mistake("少除了 √d_k。", "分数那一步。", lambda X, a, b, c: _layer(X, a, b, c, scale=False)),
@@ -71,7 +81,7 @@ SELF_ATTENTION = Exercise(
 
 
 def check_self_attention_layer(fn, hint=None):
-    """Exercise 08-2: fn(X, W_Q, W_K, W_V) returns the output of one self-attention layer, shape (n, d_k)."""
+    """Exercise 09-2: fn(X, W_Q, W_K, W_V) returns the output of one self-attention layer, shape (n, d_k)."""
     return run_check(SELF_ATTENTION, fn, hint)
 
 
@@ -85,6 +95,14 @@ def _ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
 CONSTANT = "有一行所有数都相同：方差是 0，不加 ε 就是 0 / 0 = NaN"
 
 
+def _ln_compare(got, want, case):
+    """ε = 1e-12 (BERT) and ε = 1e-5 (PyTorch's default) both pass; a constant row needs some ε > 0."""
+    reason = compare_arrays(got, want, case, name="归一化结果", atol=1e-6)
+    if reason is None or compare_arrays(got, _ln(*case.args, eps=1e-5), case, name="归一化结果", atol=1e-6) is None:
+        return None
+    return reason
+
+
 def _ln_cases():
     r = rng(10)
     return [Case("一个向量，γ = 1、β = 0", (np.array([1.0, 2.0, 3.0]), np.ones(3), np.zeros(3))),
@@ -95,11 +113,11 @@ def _ln_cases():
 
 
 LAYER_NORM = Exercise(
-    "08-3", _ln_cases, _ln,
+    "09-3", _ln_cases, _ln,
     where="对每一行（最后一维）单独：减去这一行的均值，除以 √(这一行的方差 + ε)，再乘 γ 加 β。",
     how="mu = x.mean(-1, keepdims=True)；var = x.var(-1, keepdims=True)（总体方差，np.var 的默认）；"
-        "(x - mu) / np.sqrt(var + 1e-12) * gamma + beta。",
-    compare=lambda g, w, c: compare_arrays(g, w, c, name="归一化结果", atol=1e-6),
+        "(x - mu) / np.sqrt(var + eps) * gamma + beta，eps = 1e-12。",
+    compare=_ln_compare,
     mistakes=[Mistake("少了 ε：方差为 0 的一行（所有数都相同）得到 0 / 0 = NaN。", "√(方差 + ε)。",
                       lambda x, g, b: _ln(x, g, b, eps=0.0)),
               Mistake("用了样本方差（ddof=1）；LayerNorm 用总体方差（np.var 的默认 ddof=0）。", "var 的 ddof。",
@@ -110,5 +128,5 @@ LAYER_NORM = Exercise(
 
 
 def check_layer_norm(fn, hint=None):
-    """Exercise 08-3: fn(x, gamma, beta) = LayerNorm over the last axis, ε = 1e-12 (BERT's value)."""
+    """Exercise 09-3: fn(x, gamma, beta) = LayerNorm over the last axis; ε = 1e-12 (BERT) or up to 1e-5 (PyTorch)."""
     return run_check(LAYER_NORM, fn, hint)

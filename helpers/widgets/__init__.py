@@ -7,7 +7,8 @@ module             widget                 lesson
 =================  =====================  =======
 ``sentence``       SentenceExplorer       01
 ``qkv_editor``     QKVEditor              02
-``softmax``        SoftmaxExplorer        03
+``scaling``        ScalingExplorer        03
+``scaling``        TemperatureExplorer    03
 ``masks``          MaskExplorer           04
 ``multihead``      MultiHeadExplorer      05
 ``compare``        ReachExplorer          06
@@ -29,8 +30,8 @@ from .masks import MaskExplorer
 from .model_view import ModelExplorer
 from .multihead import MultiHeadExplorer
 from .qkv_editor import QKVEditor
+from .scaling import ScalingExplorer, TemperatureExplorer
 from .sentence import SentenceExplorer
-from .softmax import SoftmaxExplorer
 
-__all__ = ["SentenceExplorer", "QKVEditor", "SoftmaxExplorer", "MaskExplorer",
+__all__ = ["SentenceExplorer", "QKVEditor", "ScalingExplorer", "TemperatureExplorer", "MaskExplorer",
            "MultiHeadExplorer", "ReachExplorer", "CorefExplorer", "ModelExplorer"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .. import views
-from ..coref import resolve
+from ..coref import decide, resolve
 from ._base import _Widget
 from .sentence import check_tokens
 
@@ -53,9 +53,11 @@ class CorefExplorer(_Widget):
         self.result = result
         t = result.tokens
         unknown = [w for w, u in zip(t, result.unknown) if u]
+        answer, reason = decide(result.layer_row(1), t)
+        verdict = f"第 1 层里 “it” 最关注：{answer}（{reason}）" if answer else f"第 1 层分不出：{reason}"
         self._show(
-            views.bars_html(result.row(1), t, title="第 1 层：“it”在读哪个词（应是形容词）")
-            + views.bars_html(result.row(2), t, title="第 2 层：“it”指向谁")
-            + views.message_html(f"第 2 层里 “it” 最关注：{result.referent()}", "ok"),
+            views.bars_html(result.layer_row(0), t, title="第 0 层：“it”在读哪个词（应是形容词）")
+            + views.bars_html(result.layer_row(1), t, title="第 1 层：“it”指向谁")
+            + views.message_html(verdict, "ok" if answer else "warning"),
             f"不在词表里的词（特征没有含义）：{'、'.join(unknown)}" if unknown else "",
         )

@@ -11,6 +11,8 @@ from ._base import _Widget
 
 __all__ = ["MaskExplorer"]
 
+PAD = "<pad>"
+
 
 class MaskExplorer(_Widget):
     """Attention with no mask, a causal mask or a padding mask.
@@ -27,6 +29,8 @@ class MaskExplorer(_Widget):
     ----------
     mask : ndarray of bool, broadcastable to (n, n)
         True = may attend.
+    labels : list of str, length n
+        The tokens as shown; under the padding mask the positions beyond the real length read ``<pad>``.
     weights : ndarray, shape (n, n)
     output : ndarray, shape (n, d_v)
     """
@@ -41,6 +45,7 @@ class MaskExplorer(_Widget):
         self.real_length = W.IntSlider(value=n, min=1, max=n, description="真实长度")
         self.view = W.HTML()
         self.mask = self.weights = self.output = None
+        self.labels = list(self.tokens)
         for c in (self.kind, self.real_length):
             c.observe(lambda change: self._guard(self.recompute), "value")
         self.recompute()
@@ -49,6 +54,10 @@ class MaskExplorer(_Widget):
     def recompute(self) -> None:
         """Build the chosen mask and recompute the weights."""
         n = len(self.tokens)
+        padding = self.kind.value == "padding"
+        self.real_length.disabled = not padding  # the real length only matters for the padding mask
+        self.labels = (self.tokens[:self.real_length.value] + [PAD] * (n - self.real_length.value)
+                       if padding else list(self.tokens))
         if self.kind.value == "causal":
             mask = causal_mask(n)  # (n, n)
         elif self.kind.value == "padding":
@@ -57,4 +66,7 @@ class MaskExplorer(_Widget):
             mask = np.ones((n, n), dtype=bool)
         self.mask = mask
         self.output, self.weights = scaled_dot_product_attention(self.Q, self.K, self.V, mask=mask)
-        self._show(views.heatmap_html(self.weights, self.tokens, self.tokens, caption="被掩码的位置权重恰好为 0"))
+        caption = "被掩码的位置权重恰好为 0"
+        if padding and self.real_length.value < n:
+            caption += f"；第 {self.real_length.value} 个位置起是填充位 {PAD}"
+        self._show(views.heatmap_html(self.weights, self.labels, self.labels, caption=caption))

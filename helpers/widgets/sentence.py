@@ -71,7 +71,7 @@ class SentenceExplorer(_Widget):
         body = (views.tokens_html(tokens, flagged)
                 + '<div style="display:flex;flex-wrap:wrap">'
                 + views.table_html(X, tokens, self.vocab.features, flagged_rows=flagged, flag_note=UNKNOWN_NOTE)
-                + views.heatmap_html(weights, tokens, tokens, caption="softmax(X Xᵀ / √d)：每行和为 1")
+                + views.heatmap_html(weights, tokens, tokens, caption="softmax(X Xᵀ / √d)：这里查询 = 键 = X；每一行是这个词在看谁，和为 1")
                 + "</div>")
         message = f"有 {len(flagged)} 个词不在词表里（橙色）：{'、'.join(tokens[i] for i in flagged)}。" if flagged else ""
         self._show(body, message)

@@ -34,3 +34,7 @@ def predicted_path_length(kind, n, k):
 def max_length(memory_bytes, h, layers, bytes_per_number):
     """layers · h · n² · bytes_per_number ≤ memory_bytes 的最大整数 n。"""
     return math.isqrt(memory_bytes // (layers * h * bytes_per_number))
+
+
+# 练习 4：L = 4 层空洞卷积（k = 3）能看到 3**4 = 81 个位置，所以最多 81 个词。
+n_max = 3 ** 4

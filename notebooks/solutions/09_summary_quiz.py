@@ -25,11 +25,11 @@ def self_attention_layer(X, W_Q, W_K, W_V):
     return weights @ V
 
 
-def layer_norm(x, gamma, beta):
-    """对最后一维：减均值，除以 √(方差 + ε)，ε = 1e-12（BERT 的取值），再乘 γ 加 β。"""
+def layer_norm(x, gamma, beta, eps=1e-12):
+    """对最后一维：减均值，除以 √(方差 + ε)，ε 默认 1e-12（BERT 的取值），再乘 γ 加 β。"""
     mu = x.mean(axis=-1, keepdims=True)
     var = x.var(axis=-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + 1e-12) * gamma + beta
+    return (x - mu) / np.sqrt(var + eps) * gamma + beta
 
 
 # 测验答案：每一题的答案都由 helpers.quiz 里课程自己的函数算出

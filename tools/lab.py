@@ -1,4 +1,4 @@
-"""JupyterLab in a real browser, for tests/test_browser.py and benchmarks/bench_browser.py.
+"""JupyterLab and a real browser, for tests/test_browser.py and benchmarks/bench_browser.py.
 
 `Lab` starts JupyterLab from the project's venv (so it sees the venv's settings overrides,
 e.g. ``windowingMode: defer`` written by scripts/configure_lab.py) on a free loopback port,
@@ -7,8 +7,7 @@ with a token and private config, data, runtime, settings and workspace directori
 `browser()` launches Debian's Chromium through Playwright with ``executable_path`` (never
 ``playwright install``); every request to a host other than the loopback address is refused.
 
-The page helpers (`open_notebook`, `restart_and_run_all`, `page_report` …) use
-``window.jupyterapp``, which JupyterLab exposes with ``--LabApp.expose_app_in_browser=True``.
+The page helpers live in ``tools.lab_page``.
 """
 
 from __future__ import annotations
@@ -126,7 +125,7 @@ class Lab:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values), encoding="utf-8")
 
-    def start(self) -> "Lab":
+    def start(self) -> Lab:
         self.write_user_settings()
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.command(), cwd=self.root, env=self.environment(), stdout=log,
@@ -168,7 +167,7 @@ class Lab:
         self.proc = None
         shutil.rmtree(self._private, ignore_errors=True)
 
-    def __enter__(self) -> "Lab":
+    def __enter__(self) -> Lab:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -184,14 +183,19 @@ class Lab:
             raw = resp.read()
         return json.loads(raw) if raw else None
 
-    def shutdown_kernels(self) -> None:
-        """Stop every running kernel (between notebooks: 2 cores are shared)."""
+    def shutdown_kernels(self, keep: list[str] = ()) -> None:
+        """Stop every running kernel but those of the notebooks in `keep` (between notebooks: 2 cores are shared)."""
+        kept = set()
         for session in self.api("GET", "/api/sessions") or []:
+            if session.get("path") in keep:
+                kept.add((session.get("kernel") or {}).get("id"))
+                continue
             with contextlib.suppress(Exception):
                 self.api("DELETE", f"/api/sessions/{session['id']}")
         for kernel in self.api("GET", "/api/kernels") or []:
-            with contextlib.suppress(Exception):
-                self.api("DELETE", f"/api/kernels/{kernel['id']}")
+            if kernel["id"] not in kept:
+                with contextlib.suppress(Exception):
+                    self.api("DELETE", f"/api/kernels/{kernel['id']}")
 
     def url(self, path: str, **params: str) -> str:
         query = "".join(f"&{k}={v}" if v else f"&{k}" for k, v in params.items())
@@ -236,194 +240,3 @@ def browser(executable: str, viewport=(1400, 1000)):
             context.close()
         finally:
             b.close()
-
-
-# -- page helpers ---------------------------------------------------------------------------------
-_CURRENT = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
-
-_READY_JS = """async (timeout) => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const late = new Promise((_, reject) => setTimeout(() => reject(new Error('no kernel in time')), timeout));
-  await Promise.race([Promise.all([w.context.ready, w.sessionContext.ready]), late]);
-  return !!(w.sessionContext.session && w.sessionContext.session.kernel);
-}"""
-
-_DONE_JS = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  const cells = w.content.model.cells;
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells.get(i);
-    if (c.type !== 'code' || !c.sharedModel.getSource().trim()) continue;
-    if (c.executionCount === null || c.executionState === 'running') return false;
-  }
-  return ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
-}"""
-
-_REPORT_JS = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const WIDGET = 'application/vnd.jupyter.widget-view+json';
-  const cells = w.content.model.cells;
-  const errors = [], widgetCells = [], missingWidgets = [];
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells.get(i);
-    if (c.type !== 'code') continue;
-    let views = 0;
-    c.outputs.toJSON().forEach(o => {
-      if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
-      if (o.output_type === 'stream' && o.name === 'stderr') errors.push(`cell ${i} wrote on stderr: ${String(o.text).slice(0, 300)}`);
-      if (o.data && o.data[WIDGET]) views += 1;
-    });
-    if (!views) continue;
-    widgetCells.push(i);
-    const node = w.content.widgets[i] && w.content.widgets[i].node;
-    const rendered = node ? node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets:not(.widget-error)').length : 0;
-    if (rendered < views) missingWidgets.push(`cell ${i}: ${rendered} of ${views} widget views rendered`);
-  }
-  const root = w.content.node;
-  return {
-    errors, widgetCells, missingWidgets,
-    domErrors: [...root.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
-                 .map(e => e.textContent.slice(0, 300)),
-    errorDisplayingWidget: root.textContent.includes('Error displaying widget'),
-    widgetElements: root.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length,
-    cells: cells.length,
-  };
-}"""
-
-
-def open_notebook(page, lab: Lab, relpath: str, timeout_ms: int = 90_000) -> None:
-    """Open notebooks/NAME in JupyterLab and wait until its kernel is ready."""
-    # ?reset: a clean workspace, without the notebooks an earlier page had open (and their kernels)
-    page.goto(lab.url(f"lab/tree/{relpath}", reset=""), wait_until="domcontentloaded", timeout=timeout_ms)
-    page.wait_for_function(f"() => {_CURRENT} && window.jupyterapp.shell.currentWidget.sessionContext",
-                           timeout=timeout_ms)
-    name = Path(relpath).name
-    page.wait_for_function(
-        "(name) => { const w = window.jupyterapp.shell.currentWidget; return w && w.context && w.context.path.endsWith(name); }",
-        arg=name, timeout=timeout_ms)
-    assert page.evaluate(_READY_JS, timeout_ms), f"no kernel for {relpath}"
-    # a restart sent while the kernel is still starting can leave it "Starting" for ever
-    page.wait_for_function(
-        "() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;"
-        " return k && k.status === 'idle' && k.connectionStatus === 'connected'; }", timeout=timeout_ms, polling=200)
-
-
-def restart_and_run_all(page, timeout_ms: int = 240_000) -> float:
-    """Run > Restart Kernel and Run All Cells…, accept the dialog, wait until every cell ran.
-
-    Returns the seconds it took.
-    """
-    start = time.perf_counter()
-    # not awaited: the command's promise waits for the dialog (and page.evaluate has no timeout)
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    accept.wait_for(state="visible", timeout=30_000)
-    accept.click()
-    page.locator(".jp-Dialog").wait_for(state="detached", timeout=30_000)
-    wait_until_done(page, timeout_ms)
-    return time.perf_counter() - start
-
-
-def wait_until_done(page, timeout_ms: int = 240_000, settle_ms: int = 600) -> None:
-    """Kernel idle, every non-empty code cell has run, no [*] prompt; stable for `settle_ms`."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        remaining = max(1, int((deadline - time.monotonic()) * 1000))
-        page.wait_for_function(_DONE_JS, timeout=remaining, polling=200)
-        page.wait_for_timeout(settle_ms)
-        if page.evaluate(_DONE_JS):
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError("the notebook did not finish running")
-
-
-def wait_for_widgets(page, timeout_ms: int = 30_000) -> None:
-    """Wait until every widget output in the model has a rendered view in the page (or time out quietly)."""
-    with contextlib.suppress(Exception):
-        page.wait_for_function(
-            f"() => ({_REPORT_JS})().missingWidgets.length === 0", timeout=timeout_ms, polling=250)
-
-
-def page_report(page) -> dict:
-    """Errors in outputs (model and page), widget outputs and views, 'Error displaying widget'."""
-    return page.evaluate(_REPORT_JS)
-
-
-def screenshot(page, name: str, directory: Path = ARTIFACTS) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
-
-
-# -- the Q/K/V editor ----------------------------------------------------------------------------
-# The first slider whose label looks like Q[…] (QKVEditor's sliders), its handle, and the editor's
-# weights view: the first HTML widget with a <table> in the same output.
-FIND_EDITOR_JS = """({mark, label}) => {
-  const scope = window.jupyterapp.shell.currentWidget.node;
-  const labels = [...scope.querySelectorAll('.widget-slider .widget-label')]
-      .filter(l => new RegExp(label).test(l.textContent.trim()));
-  if (!labels.length) return null;
-  const slider = labels[0].closest('.widget-slider');
-  const output = slider.closest('.jp-OutputArea-output');
-  const view = [...output.querySelectorAll('.widget-html')].find(h => h.querySelector('table'));
-  const handle = slider.querySelector('.noUi-handle');
-  if (!view || !handle) return null;
-  slider.setAttribute('data-bench', mark + '-slider');
-  view.setAttribute('data-bench', mark + '-view');
-  output.setAttribute('data-bench', mark + '-output');
-  return {label: labels[0].textContent.trim(), value: handle.getAttribute('aria-valuenow'),
-          max: handle.getAttribute('aria-valuemax'), min: handle.getAttribute('aria-valuemin')};
-}"""
-
-# One key step, timed inside the page: the key event is dispatched on the slider's handle, and a
-# MutationObserver on the whole output notes (performance.now(), ms after the dispatch) the first
-# DOM change outside the slider and the change of the marked view. A view whose HTML did not change
-# (same rounded numbers: the kernel then sends nothing for it) resolves `grace` ms after the first change.
-STEP_JS = """async ({mark, key, timeout, grace}) => {
-  const output = document.querySelector(`[data-bench="${mark}-output"]`);
-  const slider = document.querySelector(`[data-bench="${mark}-slider"]`);
-  const view = document.querySelector(`[data-bench="${mark}-view"]`);
-  const handle = slider.querySelector('.noUi-handle');
-  const before = view.innerHTML;
-  return await new Promise((resolve) => {
-    let t0 = 0, first = null, done = false, graceTimer = null;
-    const finish = (result) => {
-      if (done) return;
-      done = true; obs.disconnect(); clearTimeout(timer); clearTimeout(graceTimer);
-      resolve(Object.assign({first, value: handle.getAttribute('aria-valuenow')}, result));
-    };
-    const timer = setTimeout(() => finish({view: null, timedOut: true}), timeout);
-    const obs = new MutationObserver((records) => {
-      const now = performance.now();
-      for (const r of records) {
-        if (slider.contains(r.target)) continue;
-        if (first === null) {
-          first = now - t0;
-          graceTimer = setTimeout(() => finish({view: null, timedOut: false}), grace);
-        }
-        if (view.contains(r.target) && view.innerHTML !== before) { finish({view: now - t0, timedOut: false}); return; }
-      }
-    });
-    obs.observe(output, {subtree: true, childList: true, characterData: true, attributes: true});
-    t0 = performance.now();
-    handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
-  });
-}"""
-
-
-def step(page, mark: str, key: str, timeout_ms: int = 5_000, grace_ms: int = 300) -> dict:
-    """One slider step measured in the page: {first, view, value, timedOut} (ms, or None)."""
-    return page.evaluate(STEP_JS, {"mark": mark, "key": key, "timeout": timeout_ms, "grace": grace_ms})
-
-
-def find_editor(page, mark: str = "qkv", label: str = r"^Q\[.+\]$"):
-    """Mark the first slider whose label matches `label` (a Q/K/V editor's Q[…] by default), its output
-    and the first HTML widget with a <table> in that output; None when there is none."""
-    return page.evaluate(FIND_EDITOR_JS, {"mark": mark, "label": label})
-
-
-def view_html(page, mark: str = "qkv") -> str:
-    return page.evaluate("(m) => document.querySelector(`[data-bench=\"${m}-view\"]`).innerHTML", mark)
