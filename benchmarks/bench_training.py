@@ -12,7 +12,6 @@ Usage:  python -m benchmarks training     or     python benchmarks/bench_trainin
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -58,16 +57,16 @@ def frame_rows() -> list[dict]:
 def notebook_rows() -> list[dict]:
     """Run notebook 08 as the tests do, plus one extra cell at the end that reports the kernel's CPU time."""
     import nbformat
-    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-    from tools.notebook_runner import NOTEBOOK_DIR, problems
+
+    from tools.notebook_runner import NOTEBOOK_DIR, IPCKernelManager, problems
 
     path = NOTEBOOK_DIR / "08_attention_learns.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import resource as _r; _u = _r.getrusage(_r.RUSAGE_SELF); print(f'KERNEL_CPU {_u.ru_utime + _u.ru_stime:.3f}')"))
-    client = NotebookClient(nb, km=AsyncKernelManager(kernel_name="python3", transport="ipc"), timeout=300,
-                            kernel_name="python3", allow_errors=True,
+    client = NotebookClient(nb, kernel_manager_class=IPCKernelManager, timeout=300, kernel_name="python3",
+                            allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

@@ -28,8 +28,17 @@ import tracemalloc
 import numpy as np
 
 from ._checks import check_int
-from .layers import (KINDS, OpCount, _check_kind, attention_layer, conv_layer, init_layer, rnn_layer, rnn_states,
-                     run_layer)
+from .layers import (
+    KINDS,
+    OpCount,
+    _check_kind,
+    attention_layer,
+    conv_layer,
+    init_layer,
+    rnn_layer,
+    rnn_states,
+    run_layer,
+)
 from .palette import KIND_LABELS
 
 __all__ = [

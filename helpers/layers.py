@@ -109,7 +109,8 @@ def rnn_states(X, params, count: OpCount | None = None):
     h = np.zeros(W_h.shape[0])  # (d_state,)
     for x_t in np.asarray(X, dtype=float):
         count.round()
-        h = np.tanh(count.matmul(x_t[None], W_x)[0] + count.matmul(h[None], W_h)[0] + b)  # (d_in,)@(d_in,d_state) + (d_state,)@(d_state,d_state) -> (d_state,)
+        # (d_in,) @ (d_in, d_state) + (d_state,) @ (d_state, d_state) -> (d_state,)
+        h = np.tanh(count.matmul(x_t[None], W_x)[0] + count.matmul(h[None], W_h)[0] + b)
         yield h
 
 
@@ -153,7 +154,8 @@ def conv_layer(X, params, dilation: int = 1, count: OpCount | None = None) -> np
     Xp = np.concatenate([np.zeros((pad, d_in)), X])  # (pad + n, d_in): zeros on the left
     windows = np.stack([Xp[pad - m * dilation: pad - m * dilation + n] for m in range(k)], axis=1)  # (n, k, d_in)
     count.round()  # every position at once
-    return count.matmul(windows.reshape(n, k * d_in), W.reshape(k * d_in, d_out)) + b  # (n, k*d_in) @ (k*d_in, d_out) -> (n, d_out)
+    # (n, k*d_in) @ (k*d_in, d_out) -> (n, d_out)
+    return count.matmul(windows.reshape(n, k * d_in), W.reshape(k * d_in, d_out)) + b
 
 
 def attention_layer(X, params, count: OpCount | None = None):

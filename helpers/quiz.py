@@ -2,7 +2,8 @@
 
 Introduced in notebook 09. Multiple-choice questions take a letter ("B"); computation
 questions take a number, and their answer is computed here by the course's own functions,
-never typed in. ``QuizWidget`` asks the same questions with buttons.
+never typed in. ``QuizWidget`` (in ``helpers.widgets.quiz``, re-exported here) asks the same
+questions with buttons.
 
 A wrong answer first says only that it is wrong and where in the course to look; the explanation
 comes after a right answer, after a second wrong try, or on request (``reveal=True``). The count of
@@ -11,15 +12,12 @@ wrong tries per question is the only state kept here.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
-import ipywidgets as W
 import numpy as np
 
 from .attention import causal_mask, softmax
 from .exercises import CheckResult
-from .widgets._base import _Widget
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,7 @@ QUIZ: tuple[Question, ...] = (
              explanation="查询 Q 是“我在找什么”，键 K 是“我是什么”，注意力分数 = Q·K。"),
     Question("Q(猫) = [2, 1, 0]，K(吃) = [3, 2.2, 0]。未缩放的注意力分数 Q(猫)·K(吃) 是多少？", "02",
              answer=_dot(), tolerance=1e-6,
-             where="第 00 课的点积，和第 02 课第 4 节里的分数怎么算。",
+             where="第 00 课练习 1 的点积，和第 02 课第 4 节（Q 和 K 配对）里的分数怎么算。",
              explanation="点积是对应分量相乘再相加：2×3 + 1×2.2 + 0×0。这正是文章里的 8.2。"),
     Question("分数 8.2 和 0.5，d_k = 64。按公式 softmax(s/√d_k)，第一个注意力权重是多少？（保留两位小数即可）", "03",
              answer=_article_weight(), tolerance=0.006,
@@ -162,11 +160,11 @@ QUIZ: tuple[Question, ...] = (
     Question("为什么要除以 √d_k？", "03",
              options=("让计算更快", "q·k 的方差随 d_k 增长，softmax 会饱和、梯度消失",
                       "让权重之和等于 1", "因为 V 的维度是 d_k"), answer="B",
-             where="第 03 课第 5 节：测量 q·k 的方差随 d_k 怎样变。",
+             where="第 03 课第 5 节（为什么除以 √d_k：测量）：q·k 的方差随 d_k 怎样变。",
              explanation="q·k 的方差是 d_k；除以 √d_k 把方差拉回 1，softmax 不再饱和。"),
     Question("注意力权重矩阵的每一行加起来等于多少？", "03",
              answer=1.0, tolerance=1e-9,
-             where="第 03 课第 3 节：softmax 一步一步。",
+             where="第 03 课第 3 节（Softmax，一步一步）。",
              explanation="softmax 按行归一化：每个查询把 100% 的注意力分给所有键。"),
     Question("权重 [0.7, 0.3]，V(吃) = [0, 1]，V(鱼) = [1, 0]。新“猫” = 0.7·V(吃) + 0.3·V(鱼) 的第 0 个分量是多少？", "04",
              answer=_new_cat_first(), tolerance=1e-6,
@@ -188,30 +186,31 @@ QUIZ: tuple[Question, ...] = (
     Question(f"第 06 课数出：一层自注意力在 n = 4 时有 {_attention_rounds(4):g} 轮必须一轮接一轮的计算。"
              "n = 256 时有几轮？", "06",
              answer=_attention_rounds(256), tolerance=0,
-             where="第 06 课第 4 节：测量表里注意力那一行的轮数。",
+             where="第 06 课第 4 节（测量：n 从 4 到 256）：表里注意力那一行的轮数。",
              explanation="轮数不随 n 变（O(1)，常数）：算 Q/K/V、算分数、softmax、加权求和，每一轮里所有位置同时算。"
                          "RNN 的轮数却等于 n。"),
     Question("自注意力每层的计算量随句子长度 n 怎样增长？", "06",
              options=("O(n)", "O(n·log n)", "O(n²)", "O(1)"), answer="C",
-             where="第 06 课第 7 节（诚实的代价）。",
+             where="第 06 课第 7 节（注意力的代价：n²）。",
              explanation="每一对词都要算一个分数：n×n 个，这也是长文本时它的代价。"),
     Question("在真实模型里发现某个头让 “it” 把大部分注意力给了 “animal”，这说明？", "07",
              options=("模型一定是靠这个头理解指代的", "这是一条证据，需要更多实验才能下结论",
                       "其他头都没有用", "注意力权重就是模型的解释"), answer="B",
-             where="第 07 课第 3 节和小结：注意力权重能说明什么、不能说明什么。",
+             where="第 07 课第 3 节（第二部分：真实的预训练模型）和小结：注意力权重能说明什么、不能说明什么。",
              explanation="注意力权重是证据，不是解释：输出还经过 V、多个头、残差和前馈层。"),
     Question("第 08 课训练前做了梯度检查（gradient check）。它比较的是哪两样东西？", "08",
              options=("训练集和留出集上的准确率", "手推的反向传播算出的梯度，和有限差分（把参数挪一点点、看损失变多少）算出的梯度",
                       "训练前和训练后的损失", "SGD 和 Adam 走的步长"), answer="B",
-             where="第 08 课第 4 节：“梯度检查”那一段。",
+             where="第 08 课第 4 节（反向传播：一步步推出每个梯度）里“梯度检查”那一段。",
              explanation="梯度检查把每个参数挪 ±ε，用 (L(θ+ε) − L(θ−ε)) / 2ε 估计梯度，再和反向传播的结果比：相对误差很小，"
                          "说明一步步推出的梯度没写错。"),
-    Question("第 08 课去掉位置编码之后，模型为什么分不清“猫吃鱼”里的“猫”（施事）和“鱼吃猫”里的“猫”（受事）？", "08",
-             options=("训练的步数不够", "两句里“猫”看到的是同一组词，自注意力的输出和词的顺序无关，所以两个“猫”的输出完全一样",
-                      "学习率太大，训练发散了", "词表里没有“猫”这个词"), answer="B",
-             where="第 08 课第 2 节开头和第 6 节：没有位置时，两句里“猫”的输出是什么关系？",
-             explanation="没有位置，自注意力只看到一组词：换一下顺序，每个词的输出只是跟着换位置（置换等变）。"
-                         "“猫吃鱼”和“鱼吃猫”里的“猫”得到一样的输出，必有一句判错；位置编码让同一个词在不同位置有不同的向量。"),
+    Question("第 08 课用 5 个随机种子各训练一次：有的种子让受事名词去看“被”，有的让施事名词去看“被”，两种都能解题。"
+             "为什么两种分工都行？", "08",
+             options=("因为两个名词的词向量一样", "因为只要知道句子里有没有“被”、名词自己在第几个位置，角色就定了",
+                      "因为位置编码是随机的", "因为训练步数不够，模型还没学完"), answer="B",
+             where="第 08 课第 6 节（读出学到的模式）：不同种子学出的分工那一段。",
+             explanation="决定名词角色的只有两件事：句子里有没有“被”，名词在第几个位置。哪个名词去“取回”“被”这个信息是任意的，"
+                         "所以不同的种子会学出镜像的分工；两种分工在留出集上都答对了。"),
 )
 
 UNANSWERED = "请先选择/填写答案。"
@@ -247,81 +246,14 @@ def questions_per_lesson() -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-class QuizWidget(_Widget):
-    """The quiz with buttons: one question at a time, a check button, a running score.
+def __getattr__(name: str):
+    """``from helpers.quiz import QuizWidget`` keeps working: the widget lives in ``helpers.widgets.quiz``.
 
-    Attributes
-    ----------
-    index : int
-        The question shown (0-based).
-    results : dict
-        Question number → True / False after it was checked.
+    Imported on first use, not at module level: the widget module imports this one (QUIZ), and the
+    questions need no ipywidgets.
     """
+    if name == "QuizWidget":
+        from .widgets.quiz import QuizWidget
 
-    def __init__(self):
-        self.index = 0
-        self.results: dict[int, bool] = {}
-        self.answers: dict[int, object] = {}  # question number -> what was chosen or typed, kept when navigating
-        self.question = W.HTML()
-        self.choice = W.RadioButtons(options=[], layout=W.Layout(width="auto"))
-        self.number = W.Text(description="答案", value="", placeholder="填一个数")
-        self.check_button = W.Button(description="检查", button_style="primary")
-        self.prev_button = W.Button(description="上一题")
-        self.next_button = W.Button(description="下一题")
-        self.feedback = W.HTML()
-        self.progress = W.HTML()
-        self.check_button.on_click(lambda _: self.check())
-        self.prev_button.on_click(lambda _: self.show(self.index - 1))
-        self.next_button.on_click(lambda _: self.show(self.index + 1))
-        self.choice.observe(lambda ch: self._remember(ch["new"], "choice"), names="value")
-        self.number.observe(lambda ch: self._remember(ch["new"], "number"), names="value")
-        self.answer_box = W.VBox()
-        self.widget = W.VBox([self.progress, self.question, self.answer_box,
-                              W.HBox([self.prev_button, self.check_button, self.next_button]), self.feedback])
-        self._showing = False
-        self.show(0)
-
-    def _remember(self, value, kind: str) -> None:
-        if not self._showing and QUIZ[self.index].kind == kind:
-            self.answers[self.index + 1] = value
-
-    def show(self, index: int) -> None:
-        """Show question `index` (clamped to the quiz), with the answer given to it before, if any."""
-        self.index = max(0, min(len(QUIZ) - 1, index))
-        q = QUIZ[self.index]
-        kept = self.answers.get(self.index + 1)
-        self._showing = True
-        try:
-            self.question.value = (f"<div style='font-size:14px'>第 {self.index + 1} 题（第 {q.lesson} 课）"
-                                   f"{html.escape(q.text)}</div>")
-            if q.kind == "choice":
-                self.choice.options = [(f"{chr(65 + i)}. {opt}", chr(65 + i)) for i, opt in enumerate(q.options)]
-                self.choice.value = kept
-                self.answer_box.children = [self.choice]
-            else:
-                self.number.value = kept or ""
-                self.answer_box.children = [self.number]
-        finally:
-            self._showing = False
-        self.feedback.value = ""
-        self._update_progress()
-
-    def check(self) -> CheckResult:
-        """Check the current answer and show the result; an empty or malformed answer is not counted."""
-        q = QUIZ[self.index]
-        answer = self.choice.value if q.kind == "choice" else self.number.value
-        if answer is None or not str(answer).strip():  # untouched: say so, and do not count it
-            result = CheckResult(False, UNANSWERED, "unanswered")
-            self.feedback.value = result._repr_html_()
-            return result
-        result = q.check(answer)
-        if result.diagnosis != "format":  # "8,2" is not an attempt: say why, do not count it
-            self.results[self.index + 1] = result.passed
-        self.feedback.value = result._repr_html_()
-        self._update_progress()
-        return result
-
-    def _update_progress(self) -> None:
-        right = sum(self.results.values())
-        self.progress.value = (f"<span style='color:#444'>共 {len(QUIZ)} 题 · 已检查 {len(self.results)} 题 · "
-                               f"答对 {right} 题</span>")
+        return QuizWidget
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,13 +16,24 @@ import math
 import numpy as np
 
 from .roles import AGENT, PATIENT, ROLES, RoleCorpus, encode, word_classes
-from .training import (ModelConfig, adam_init, adam_step, backward, cross_entropy, forward, init_params, predict,
-                       sinusoidal_positions)
+from .training import (
+    ModelConfig,
+    adam_init,
+    adam_step,
+    backward,
+    cross_entropy,
+    forward,
+    init_params,
+    predict,
+    sinusoidal_positions,
+)
 
-__all__ = ["Trainer", "train", "check_learning_rate", "attention_by_class", "hand_built_attention_by_class", "class_scores", "hand_built_class_scores",
-           "CLASSES"]
+__all__ = ["Trainer", "train", "check_learning_rate", "attention_by_class", "hand_built_attention_by_class", "class_scores",
+           "hand_built_class_scores", "score_parts", "CLASSES", "VOICES", "SCORE_PARTS"]
 
 CLASSES = ("名词", "动词", "被", "了", "时间词")
+VOICES = ("主动句", "被字句")            # sentences without / with 被
+SCORE_PARTS = ("词·词", "词·位置", "位置·词", "位置·位置")  # (query part)·(key part)
 MAX_LEARNING_RATE = 1.0
 
 
@@ -49,7 +60,8 @@ class Trainer:
     Attributes
     ----------
     params : dict of ndarray      the current parameters
-    history : dict of list        per step: "loss" (training), "train_acc", "heldout_acc", "heldout_noun_acc"
+    history : dict of list        per step, measured after it: "loss" (training), "train_acc", "heldout_acc",
+                                  "heldout_noun_acc"
     diverged : bool               True when the last step produced NaN/inf (the step was undone)
     """
 
@@ -68,6 +80,7 @@ class Trainer:
         self.state = adam_init(self.params)
         self.history = {"loss": [], "train_acc": [], "heldout_acc": [], "heldout_noun_acc": []}
         self.diverged = False
+        self._forward = None  # forward pass of the training set at the current params, reused by the next step
 
     @property
     def steps(self) -> int:
@@ -75,20 +88,27 @@ class Trainer:
         return len(self.history["loss"])
 
     def step(self, k: int = 1) -> bool:
-        """Take `k` Adam steps on the whole training set; False (and nothing changed) if one diverged."""
+        """Take `k` Adam steps on the whole training set; False (and nothing changed) if one diverged.
+
+        After every step, the loss and all accuracies are measured on the new parameters.
+        """
+        train = self.train_batch
         for _ in range(k):
             with np.errstate(all="ignore"):  # a blow-up shows as NaN/inf below, not as a warning
-                logits, cache = forward(self.params, self.train_batch, self.config)
-                loss, grad_logits = cross_entropy(logits, self.train_batch)
-                grads = backward(self.params, cache, grad_logits, self.train_batch, self.config)
+                if self._forward is None:
+                    self._forward = forward(self.params, train, self.config)
+                logits, cache = self._forward
+                _, grad_logits = cross_entropy(logits, train)
+                grads = backward(self.params, cache, grad_logits, train, self.config)
                 new, state = adam_step(self.params, grads, self.state, self.lr)
+                after = forward(new, train, self.config)               # the new params, on the training set
+                loss, _ = cross_entropy(after[0], train)
             if not (math.isfinite(loss) and all(np.all(np.isfinite(v)) for v in new.values())):
                 self.diverged = True
                 return False
-            hit = (logits.argmax(-1) == self.train_batch.labels)[self.train_batch.valid]
-            self.params, self.state = new, state
+            self.params, self.state, self._forward = new, state, after
             self.history["loss"].append(loss)
-            self.history["train_acc"].append(float(hit.mean()))  # before this step's update
+            self.history["train_acc"].append(float((after[0].argmax(-1) == train.labels)[train.valid].mean()))
             held = self.heldout_batch
             right = predict(self.params, held, self.config) == held.labels        # (B, n)
             self.history["heldout_acc"].append(float(right[held.valid].mean()))
@@ -118,17 +138,19 @@ def train(corpus: RoleCorpus, config: ModelConfig, steps: int, *, seed: int = 1,
     return trainer
 
 
-def attention_by_class(trainer: Trainer, split: str = "heldout") -> dict[str, dict[str, float]]:
+def attention_by_class(trainer: Trainer, split: str = "heldout", voice: str | None = None) -> dict[str, dict[str, float]]:
     """How much attention a noun gives, on average, to itself and to each class of word.
 
     Returns {role: {"自己": w, "名词": w, "动词": w, "被": w, "了": w, "时间词": w}} for the roles
-    施事 and 受事, averaged over every noun of `split`; each inner dict sums to 1.
+    施事 and 受事, averaged over every noun of `split`; each inner dict sums to 1. With `voice`
+    "主动句" or "被字句", only the sentences without / with 被 count.
     """
     _, cache = forward(trainer.params, trainer.corpus.batch(split), trainer.config)
-    return _by_class(trainer.corpus, split, cache["A"])
+    return _by_class(trainer.corpus, split, cache["A"], voice)
 
 
-def hand_built_attention_by_class(corpus: RoleCorpus, split: str = "heldout") -> dict[str, dict[str, float]]:
+def hand_built_attention_by_class(corpus: RoleCorpus, split: str = "heldout",
+                                  voice: str | None = None) -> dict[str, dict[str, float]]:
     """The same table as ``attention_by_class`` for lesson 02's hand-built W_Q, W_K on the named features."""
     from .attention import scaled_dot_product_attention
     from .text import embed
@@ -140,17 +162,21 @@ def hand_built_attention_by_class(corpus: RoleCorpus, split: str = "heldout") ->
         X, _ = embed(list(corpus.sentences[k]))                 # (n, 9)
         _, w = scaled_dot_product_attention(X @ W_Q, X @ W_K, X @ W_V)  # (n, n)
         A.append(np.pad(w, ((0, 8 - len(w)), (0, 8 - len(w)))))
-    return _by_class(corpus, split, np.array(A))
+    return _by_class(corpus, split, np.array(A), voice)
 
 
-def _by_class(corpus: RoleCorpus, split: str, A: np.ndarray) -> dict[str, dict[str, float]]:
+def _by_class(corpus: RoleCorpus, split: str, A: np.ndarray, voice: str | None = None) -> dict[str, dict[str, float]]:
     """Average the nouns' rows of A (B, n, n) over the word classes of the keys."""
+    if voice not in (None, *VOICES):
+        raise ValueError(f"voice 应是 None、'主动句' 或 '被字句'，收到 {voice!r}。")
     kinds = word_classes(corpus)
     idx = corpus.indices(split)
     sums = {role: dict.fromkeys(("自己",) + CLASSES, 0.0) for role in ("施事", "受事")}
     counts = dict.fromkeys(sums, 0)
     for b, k in enumerate(idx):
         words, roles = corpus.sentences[k], corpus.roles[k]
+        if voice is not None and ("被" in words) != (voice == "被字句"):
+            continue
         for i, role in enumerate(roles):
             if role not in sums:
                 continue
@@ -188,6 +214,29 @@ def class_scores(trainer: Trainer) -> dict[str, np.ndarray]:
     P = sinusoidal_positions(cfg.n_max, cfg.d)[:n]               # (n, d)
     return {"words": _class_means(S, [kinds[w] for w in trainer.corpus.words]),
             "positions": (P @ p["W_Q"]) @ (P @ p["W_K"]).T / np.sqrt(cfg.d_k)}
+
+
+def score_parts(trainer: Trainer, sentence) -> dict[str, np.ndarray]:
+    """The attention scores of one sentence split into four parts that add up to Q Kᵀ / √d_k.
+
+    With X = E (words) + P (positions), the query is E W_Q + P W_Q and the key E W_K + P W_K, so
+    the score of query i and key j is the sum of (word_i·word_j), (word_i·position_j),
+    (position_i·word_j) and (position_i·position_j). Introduced in notebook 08.
+
+    Returns
+    -------
+    dict {"词·词", "词·位置", "位置·词", "位置·位置"} -> ndarray, shape (n, n); rows = query, before softmax
+    """
+    p, cfg = trainer.params, trainer.config
+    if not (cfg.attention and cfg.positions):
+        raise ValueError("score_parts 需要有注意力、有位置编码的模型 (attention=True, positions=True)。")
+    words = list(trainer.corpus.sentences[trainer.corpus.find(sentence)]) if isinstance(sentence, str) else list(sentence)
+    E = p["E"][encode([words], trainer.corpus.words).ids[0]]     # (n, d)
+    P = sinusoidal_positions(cfg.n_max, cfg.d)[:len(words)]      # (n, d)
+    parts = {}
+    for name, (a, b) in zip(SCORE_PARTS, [(E, E), (E, P), (P, E), (P, P)]):
+        parts[name] = (a @ p["W_Q"]) @ (b @ p["W_K"]).T / np.sqrt(cfg.d_k)  # (n, d_k) @ (d_k, n) -> (n, n)
+    return parts
 
 
 def hand_built_class_scores(corpus: RoleCorpus) -> np.ndarray:

@@ -26,7 +26,7 @@ import numpy as np
 
 from .roles import AGENT, PATIENT, Batch
 
-__all__ = ["ModelConfig", "sinusoidal_positions", "init_params", "forward", "loss_and_grads", "backward",
+__all__ = ["ModelConfig", "sinusoidal_positions", "position_shift_matrix", "init_params", "forward", "loss_and_grads", "backward",
            "softmax_backward", "cross_entropy", "sgd_step", "adam_init", "adam_step", "predict", "accuracy", "gradient_check"]
 
 
@@ -62,6 +62,28 @@ def sinusoidal_positions(n: int, d: int) -> np.ndarray:
     pe[:, 0::2] = np.sin(angle)
     pe[:, 1::2] = np.cos(angle)
     return pe
+
+
+def position_shift_matrix(k: int, d: int) -> np.ndarray:
+    """The (d, d) matrix M_k with PE[pos] @ M_k = PE[pos + k] for every pos: it depends on k only.
+
+    Every (sin, cos) pair of columns turns like a clock with its own speed ω_i = 1/10000^(2i/d);
+    moving k positions on turns the pair by the angle k·ω_i, a 2 × 2 rotation. Introduced in notebook 08.
+
+    Returns
+    -------
+    ndarray, shape (d, d)   block diagonal, one 2 × 2 rotation per column pair
+    """
+    if not (isinstance(k, (int, np.integer)) and isinstance(d, (int, np.integer)) and d >= 2 and d % 2 == 0):
+        raise ValueError(f"k 应是整数、d 应是正的偶数，收到 k={k!r}、d={d!r}。")
+    angle = k / 10000.0 ** (np.arange(0, d, 2) / d)   # (d/2,): k·ω_i
+    M = np.zeros((d, d))
+    c, s = np.cos(angle), np.sin(angle)
+    M[0::2, 0::2] = np.diag(c)      # new sin = sin·cos(kω) + cos·sin(kω)
+    M[1::2, 0::2] = np.diag(s)
+    M[0::2, 1::2] = np.diag(-s)     # new cos = cos·cos(kω) − sin·sin(kω)
+    M[1::2, 1::2] = np.diag(c)
+    return M
 
 
 def init_params(config: ModelConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:

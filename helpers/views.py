@@ -34,7 +34,7 @@ def _viridis() -> tuple[list[str], list[str]]:
     from matplotlib import colormaps
 
     rgba = colormaps["viridis"](np.linspace(0, 1, 256))
-    hexes = ["#%02x%02x%02x" % tuple(int(round(c * 255)) for c in row[:3]) for row in rgba]
+    hexes = ["#" + "".join(f"{int(round(c * 255)):02x}" for c in row[:3]) for row in rgba]
     luminance = rgba[:, :3] @ np.array([0.299, 0.587, 0.114])
     text = ["#000" if lum > 0.5 else "#fff" for lum in luminance]
     return hexes, text
@@ -239,7 +239,7 @@ def reach_html(reached, needed, source: int, *, unit: str, color: str, summary: 
     needed : array_like of int, shape (n,)
         Fewest hops to each position; -1 = never.
     source : int
-        The word (0-based; shown 1-based).
+        The word (0-based, shown 0-based).
     unit : str
         "步" (RNN steps) or "层" (layers).
     """
@@ -248,9 +248,9 @@ def reach_html(reached, needed, source: int, *, unit: str, color: str, summary: 
     cell = "width:17px;height:20px;text-align:center;font-size:11px;font-family:monospace;border:1px solid #ddd"
     head = "padding:2px 6px;text-align:right;white-space:nowrap;font-size:12px;font-weight:400"
     parts = ['<div style="overflow-x:auto"><table style="border-collapse:collapse;margin:6px 0">',
-             f'<tr><th style="{head}">位置 →</th>']
+             f'<tr><th style="{head}">位置（从 0 数）→</th>']
     parts.extend(f'<th style="{cell};border:none;{"font-weight:700;color:#000" if j == source else "color:#666"}">'
-                 f'{j + 1}</th>' for j in range(n))
+                 f'{j}</th>' for j in range(n))
     parts.append("</tr>")
     for s in range(reached.shape[0]):
         parts.append(f'<tr><th style="{head}">{"出发 start" if s == 0 else f"{s} {unit}后"}</th>')

@@ -79,7 +79,7 @@ table.syllabus { border-collapse: collapse; margin: 12px 0; font-size: 14px; }
 table.syllabus th, table.syllabus td { border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }
 table.syllabus td.num { font-family: var(--jp-code-font-family); }
 table.syllabus ul { margin: 0; padding-left: 1.2em; }
-""" % {"cjk": CJK_FONTS}
+""" % {"cjk": CJK_FONTS}  # noqa: UP031 - CSS is full of braces; %-formatting keeps it readable
 
 TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -229,7 +229,8 @@ An interactive course on self-attention, in Simplified Chinese with the English 
 {''.join(rows)}
 </table>
 <p>共 {len(SYLLABUS)} 课，第一次完整学习大约需要 {total} 分钟。</p>
-<p style="font-size:12px;color:#666">课程文字采用 CC BY 4.0 许可，代码采用 MIT 许可，自带字体 MaoChiYu Sans SC（Noto Sans CJK SC 子集）采用 SIL OFL 1.1 许可（见 fonts/OFL.txt）。</p>
+<p style="font-size:12px;color:#666">课程文字采用 CC BY 4.0 许可，代码采用 MIT 许可，
+自带字体 MaoChiYu Sans SC（Noto Sans CJK SC 子集）采用 SIL OFL 1.1 许可（见 fonts/OFL.txt）。</p>
 </main>
 </body>
 </html>

@@ -144,7 +144,7 @@ def main() -> None:
         "what": "Reference outputs of sentence-transformers/all-MiniLM-L6-v2 (BertModel, eager "
         "attention; embeddings = mean pooling + normalize) for tests/test_pretrained_model.py; "
         "written by scripts/make_reference.py.",
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
         "model_sha256": _sha256(model_dir / "model.safetensors"),
         "versions": {

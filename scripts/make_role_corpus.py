@@ -23,15 +23,13 @@ Run:  python scripts/make_role_corpus.py      (byte-identical output on every ru
 from __future__ import annotations
 
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from helpers.text import load_vocabulary
 
-from helpers.text import load_vocabulary  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "data" / "role_corpus.tsv"
 SEED = 8

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="已装好也重新安装 (reinstall even when set up; make uses this when the lock changed)")
     parser.add_argument("--dry-run", action="store_true", help="只打印命令 (print the commands only)")
     args = parser.parse_args(argv)
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs on any Python to say which one it needs
         print(f"需要 Python 3.11 或更新版本 (Python >= 3.11 is required); found {sys.version.split()[0]}",
               file=sys.stderr)
         return 1

@@ -5,7 +5,6 @@ import tomllib
 from pathlib import Path
 
 from packaging.requirements import Requirement
-from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,10 +68,9 @@ def test_postbuild_runs_the_one_installer_in_conda_mode():
 
 
 def test_the_installer_installs_course_and_model_without_deps_then_configures(tmp_path):
+    import json
     import subprocess
     import sys
-
-    import json
 
     pin = [json.loads((ROOT / "data/model_pin.json").read_text(encoding="utf-8"))["requirement"]]
     assert re.fullmatch(r"[\w-]+==[\d.]+", pin[0])

@@ -8,9 +8,23 @@ import numpy as np
 import pytest
 
 from helpers.attention import scaled_dot_product_attention
-from helpers.compare import (KINDS, OpCount, run_layer, attention_cost, attention_layer, change_at_last, conv_layer,
-                             expected, hops_needed, init_layer, log_ceil, measure_layer, path_length, reach,
-                             rnn_layer)
+from helpers.compare import (
+    KINDS,
+    OpCount,
+    attention_cost,
+    attention_layer,
+    change_at_last,
+    conv_layer,
+    expected,
+    hops_needed,
+    init_layer,
+    log_ceil,
+    measure_layer,
+    path_length,
+    reach,
+    rnn_layer,
+    run_layer,
+)
 
 NS = [4, 8, 16, 32, 64, 128, 256]
 

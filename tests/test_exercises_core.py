@@ -4,9 +4,9 @@ import warnings
 
 import numpy as np
 import pytest
+from exercise_harness import assert_hint_tiers, not_written
 
 import helpers.attention as A
-from exercise_harness import assert_hint_tiers, not_written
 from helpers import exercises as ex
 from helpers.exercises._core import CheckResult, fmt
 from helpers.exercises import _core as C
@@ -405,3 +405,134 @@ def test_the_guard_finds_helpers_in_defaults_partials_modules_and_the_readers_ow
                                _m(X, W_Q, W_K, W_V, W_O, h)).diagnosis == "forbidden"
     assert via_default.__defaults__[0] is A.scaled_dot_product_attention  # put back
     assert A.softmax(np.zeros(2))[0] == 0.5
+
+
+# ------------------------------------------------------------------ round 3: loopholes a second student found
+
+
+def _sdpa_by_hand(Q, K, V):
+    s = Q @ K.T / np.sqrt(Q.shape[-1])
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    w = e / e.sum(axis=-1, keepdims=True)
+    return w @ V, w
+
+
+@pytest.mark.parametrize("check, cast", [
+    (ex.check_similarity, lambda X: np.zeros((X.shape[0], X.shape[0]), dtype=np.float16)),
+    (ex.check_softmax, lambda x: np.zeros_like(x, dtype=np.float16)),
+    (ex.check_rnn, lambda X, W_x, W_h, b: np.zeros((X.shape[0], W_h.shape[0]), dtype=np.float16)),
+    (ex.check_softmax_backward, lambda w, g: np.zeros_like(w, dtype=np.float16)),
+    (ex.check_grad_W_Q, lambda X, W_K, dS: np.zeros((X.shape[1], W_K.shape[1]), dtype=np.float16)),
+    (ex.check_sgd_step, lambda p, g, lr: {k: np.zeros_like(v, dtype=np.float16) for k, v in p.items()}),
+    (ex.check_layer_norm, lambda x, g, b, eps=1e-12: np.zeros_like(x, dtype=np.float16)),
+])
+def test_float16_zeros_never_pass(check, cast):
+    ex.reset_hints()
+    result = check(cast)
+    assert not result.passed, result.message
+
+
+def test_a_float32_result_passes_and_float16_precision_is_not_a_licence():
+    from helpers.exercises._core import compare_arrays
+
+    want = np.array([[0.1234567, 0.7654321, 1e-3], [3.3333333, -2.2222222, 0.2512345]])
+    assert compare_arrays(want.astype(np.float32), want) is None
+    assert compare_arrays(np.zeros(3, dtype=np.float16), np.ones(3)) is not None
+    reason = compare_arrays(np.array([1.0, 1.0, 1.001], dtype=np.float16), np.ones(3))
+    assert reason is not None and "应是 1，你的是 1.001" in reason, reason
+
+
+def _frame_cheat(names=("want", "expected")):
+    import sys
+
+    def cheat(*args):
+        frame = sys._getframe(1)
+        while frame is not None:
+            for name in names:
+                if name in frame.f_locals:
+                    return frame.f_locals[name]
+            frame = frame.f_back
+        raise LookupError("no answer on the stack")
+    return cheat
+
+
+def _reference_cheat(*args):
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        exercise = frame.f_locals.get("ex")
+        if exercise is not None and hasattr(exercise, "reference"):
+            return exercise.reference(*args)
+        frame = frame.f_back
+    raise LookupError
+
+
+@pytest.mark.parametrize("check", [ex.check_attention, ex.check_softmax_backward, ex.check_grad_W_Q,
+                                   ex.check_multi_head, ex.check_softmax, ex.check_layer_norm])
+def test_walking_up_the_stack_finds_no_answer(check):
+    ex.reset_hints()
+    assert not check(_frame_cheat()).passed
+    ex.reset_hints()
+    result = check(_reference_cheat)
+    assert not result.passed and result.diagnosis == "checker", result.message
+    assert "检查器自己的函数" in result.message
+
+
+def test_the_guard_catches_lists_attributes_closures_defaults_aliases_and_imports():
+    import types
+
+    from helpers.multihead import multi_head_attention
+
+    tools = [A.scaled_dot_product_attention]
+    box = types.SimpleNamespace(f=A.scaled_dot_product_attention)
+    alias = A.scaled_dot_product_attention
+
+    def make_closure():
+        f = A.scaled_dot_product_attention
+        return lambda Q, K, V: f(Q, K, V)
+
+    def imported_inside(Q, K, V):
+        from helpers.attention import scaled_dot_product_attention as sdpa
+        return sdpa(Q, K, V)
+
+    routes = {"list": lambda Q, K, V: tools[0](Q, K, V), "attribute": lambda Q, K, V: box.f(Q, K, V),
+              "default": lambda Q, K, V, f=A.scaled_dot_product_attention: f(Q, K, V),
+              "closure": make_closure(), "alias": lambda Q, K, V: alias(Q, K, V), "import": imported_inside,
+              "dict": lambda Q, K, V: {"f": A.softmax}["f"](Q @ K.T) @ V}
+    for route, fn in routes.items():
+        ex.reset_hints()
+        result = ex.check_attention(fn)
+        assert result.diagnosis == "forbidden", (route, result.message)
+    B = types.SimpleNamespace(f=multi_head_attention)
+    ex.reset_hints()
+    assert ex.check_multi_head(lambda X, W_Q, W_K, W_V, W_O, h: B.f(X, W_Q, W_K, W_V, W_O, h)).diagnosis == "forbidden"
+    import helpers.training as T
+    ex.reset_hints()
+    holder = [T.softmax_backward]
+    assert ex.check_softmax_backward(lambda w, g: holder[0](w, g)).diagnosis == "forbidden"
+    # everything put back
+    assert A.softmax(np.zeros(2))[0] == 0.5
+    assert np.allclose(A.scaled_dot_product_attention(np.eye(2), np.eye(2), np.eye(2))[1].sum(-1), 1)
+    assert A.softmax.__defaults__ == (-1, 1.0)
+
+
+def test_the_guard_restores_everything_when_the_readers_code_raises():
+    def boom(Q, K, V):
+        raise RuntimeError("mine")
+
+    def forbidden_then_catch(Q, K, V):
+        try:
+            return A.scaled_dot_product_attention(Q, K, V)
+        except Exception:  # noqa: BLE001 - a reader who swallows the guard still computes the answer by hand
+            return _sdpa_by_hand(Q, K, V)
+
+    code = A.softmax.__code__
+    ex.reset_hints()
+    assert "RuntimeError" in ex.check_attention(boom).message
+    assert A.softmax.__code__ is code and A.softmax(np.zeros(2))[0] == 0.5
+    ex.reset_hints()
+    assert ex.check_attention(forbidden_then_catch).passed  # computed by hand in the end: fine
+    assert A.softmax.__code__ is code
+    ex.reset_hints()
+    assert ex.check_attention(_sdpa_by_hand).passed

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 
 s = load("00_course_intro")
@@ -39,7 +39,7 @@ def test_shapes():
         assert result.diagnosis == "format"
 
 
-@pytest.mark.parametrize("answer", [s.row_sums, lambda M: M.sum(axis=-1), lambda M: M.sum(axis=1, keepdims=True),
+@pytest.mark.parametrize("answer", [s.row_sums, lambda M: M.sum(axis=-1), lambda M: M.sum(axis=1, keepdims=True)[:, 0],
                                     lambda M: np.array([sum(row) for row in M])])
 def test_row_sums_correct_forms(answer):
     assert_passes(ex.check_row_sums, answer)
@@ -49,6 +49,8 @@ def test_row_sums_correct_forms(answer):
     (lambda M: M.sum(axis=0), "每一列的和"),
     (lambda M: M.sum(), "整个矩阵加成了一个数"),
     (lambda M: M.mean(axis=1), "平均值"),
+    (lambda M: M.sum(axis=1, keepdims=True), "keepdims：形状是 (n, 1)"),
+    (lambda M: M.sum(axis=-1, keepdims=True), "keepdims：形状是 (n, 1)"),
 ])
 def test_row_sums_mistakes(answer, diagnosis):
     assert_fails(ex.check_row_sums, answer, diagnosis)

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 
 s = load("02_qkv")

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 
 s = load("04_weighted_sum")
@@ -126,8 +126,8 @@ def test_masked_prediction():
     assert_passes(lambda a: ex.check_masked_prediction(*a), (s.cat_row, s.fish_unchanged))
     assert_passes(lambda a: ex.check_masked_prediction(*a), (np.array([1, 0, 0]), np.bool_(True)))
     assert "还没写" in ex.check_masked_prediction(None, None).message
-    from helpers.toy import toy_qkv
     from helpers.attention import scaled_dot_product_attention
+    from helpers.toy import toy_qkv
 
     toy = toy_qkv("猫吃鱼")
     unmasked = scaled_dot_product_attention(toy.Q, toy.K, toy.V)[1][0]

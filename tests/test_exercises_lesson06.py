@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 
 s = load("06_vs_rnn_cnn")
@@ -139,10 +139,12 @@ def test_longest_within_is_graded_by_measurement():
 
     assert_passes(ex.check_longest_within, s.n_max)
     assert_passes(ex.check_longest_within, np.int64(81))
+    assert_passes(ex.check_longest_within, 81.0)
+    assert_passes(ex.check_longest_within, np.float64(81.0))
     rng = np.random.default_rng(0)
     assert path_length("cnn_dilated", 81, k=3, rng=rng) == 4 and path_length("cnn_dilated", 82, k=3, rng=rng) == 5
     assert "还没写" in ex.check_longest_within(None).message
     for wrong, diagnosis in ((82, "不是 n − 1 个"), (80, "就能放下 k**L 个词"), (64, "还能更长"), (243, "超过了 4 跳"),
-                             (81.0, "应是一个整数"), ("81", "应是一个整数"), (True, "应是一个整数"), (1, "至少是 2")):
+                             (81.5, "应是一个整数"), ("81", "应是一个整数"), (True, "应是一个整数"), (1, "至少是 2")):
         assert_fails(ex.check_longest_within, wrong, diagnosis)
     assert ex.check_longest_within(16, hops=4, k=2).passed

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 
 s = load("07_it_animal")
@@ -29,6 +29,7 @@ def test_top_head_correct_forms(answer):
     (lambda w, t, q, k: s.top_head(w, t, k, q), "行和列反了"),
     (lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)]))), "只在第 0 层"),
     (lambda w, t, q, k: s.top_head(w, t, q, k)[::-1], "层和头的顺序反了"),
+    (lambda w, t, q, k: tuple(x + 1 for x in s.top_head(w, t, q, k)), "从 1 数起"),
     (lambda w, t, q, k: int(np.argmax(w[..., t.index(q), t.index(k)])), "拉平后的下标"),
     (lambda w, t, q, k: tuple(int(x) for x in np.unravel_index(np.argmax(w[:, :, -1, 0]), w.shape[:2])), "没有用 query 和 key"),
     (lambda w, t, q, k: tuple(int(x) for x in np.unravel_index(np.argmax(w[:, :, len(t) - 1 - t[::-1].index(q), len(t) - 1 - t[::-1].index(k)]),
@@ -82,20 +83,50 @@ check.__name__ = "check_broken_coref"
 
 
 def test_broken_coref_design():
+    assert s.why == "A"
     assert_passes(check, (s.sentence, s.intended, s.why))
-    assert_passes(check, (s.sentence, s.intended.upper(), s.why))  # intended is case-insensitive
-    assert_passes(check, ("The fish didn't eat the mouse because it was hungry.", "fish",
-                          "fish 在词表里的动物特征只有 0.5，比 mouse 弱，第 1 层就选了 mouse。"))
+    assert_passes(check, (s.sentence, s.intended.upper(), " a. "))  # intended and the letter: any case, punctuation
+    assert_passes(check, ("The fish didn't eat the mouse because it was hungry.", "fish", "A"))
+    assert_passes(check, ("The dog didn't cross the road because it was narrow.", "dog", "B"))  # "地点" this time
     assert "还没写" in ex.check_broken_coref(None, None, "").message
-    assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "因为动物特征……"), "模型答对了")
-    assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "因为动物特征……"), "词表里没有")
-    assert_fails(check, ("The cat ate the fish.", "cat", "因为动物特征……"), "要有 “it”")
+    assert_fails(check, ("The cat didn't eat the fish because it was tired.", "cat", "A"), "模型答对了")
+    assert_fails(check, ("The zebra ate the fish because it was tired.", "zebra", "A"), "词表里没有")
+    assert_fails(check, ("The cat ate the fish.", "cat", "A"), "要有 “it”")
 
 
-@pytest.mark.parametrize("why", ["", "xxxxxxxx", "模型太笨了所以错了，就是这样", None])
-def test_broken_coref_why_must_name_the_feature(why):
+@pytest.mark.parametrize("why", ["", None])
+def test_broken_coref_asks_for_a_reason(why):
     result = assert_fails(check, (s.sentence, s.intended, why), "为什么会错")
-    assert "哪种特征" in result.message and result.diagnosis == "no why"
+    assert "WHY_BROKEN" in result.message and result.diagnosis == "no why"
+
+
+@pytest.mark.parametrize("why", ["xxxxxxxx", "它在找动物，而不是地点", "E"])
+def test_broken_coref_why_is_a_letter(why):
+    result = assert_fails(check, (s.sentence, s.intended, why), "应是一个字母")
+    assert result.diagnosis == "format"
+
+
+@pytest.mark.parametrize("sentence, intended, why, diagnosis", [
+    (s.sentence, s.intended, "B", "拿到的是“动物”特征，不是“地点”"),
+    ("The dog didn't cross the road because it was narrow.", "dog", "A", "拿到的是“地点”特征，不是“动物”"),
+    (s.sentence, s.intended, "C", "模型都认识"),
+    (s.sentence, s.intended, "D", "没有位置信息"),
+])
+def test_each_wrong_reason_is_told_why_it_is_wrong(sentence, intended, why, diagnosis):
+    result = assert_fails(check, (sentence, intended, why), diagnosis)
+    assert "还差一步" not in result.message and result.diagnosis == f"why {why}"
+    assert "原因选错了" in result.message
+
+
+def test_reason_d_is_false_for_the_toy_model_swapping_the_nouns_swaps_the_weights():
+    from helpers.coref import resolve
+
+    a = resolve("The fish didn't eat the cat because it was tired.")
+    b = resolve("The cat didn't eat the fish because it was tired.")
+    i_fish, i_cat = a.tokens.index("fish"), a.tokens.index("cat")
+    assert np.isclose(a.row(2)[i_fish], b.row(2)[b.tokens.index("fish")])
+    assert np.isclose(a.row(2)[i_cat], b.row(2)[b.tokens.index("cat")])
+    assert "WHY_BROKEN" in ex.__all__ and "D." in ex.WHY_BROKEN
 
 
 @pytest.mark.parametrize("sentence, intended", [
@@ -105,7 +136,7 @@ def test_broken_coref_why_must_name_the_feature(why):
     ("The cat didn't eat the apple because it was tasty.", "apple"),  # tasty: uniform weights
 ])
 def test_ties_and_flat_rows_are_no_answer_and_never_called_right(sentence, intended):
-    result = assert_fails(check, (sentence, intended, "因为动物特征……"), "模型没有明确选哪个词")
+    result = assert_fails(check, (sentence, intended, "A"), "模型没有明确选哪个词")
     assert "答对了" not in result.message and result.diagnosis == "no answer"
 
 

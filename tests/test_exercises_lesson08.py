@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_hint_tiers, assert_passes, load, not_written
+
 from helpers import exercises as ex
 from helpers.exercises import reset_hints
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import assert_fails, assert_passes, load
+
 from helpers import exercises as ex
 from helpers.attention import scaled_dot_product_attention
 
@@ -70,8 +70,14 @@ def test_self_attention_layer_mistakes(answer, diagnosis):
     assert_fails(ex.check_self_attention_layer, answer, diagnosis)
 
 
-@pytest.mark.parametrize("answer", [s.layer_norm,
-                                    lambda x, g, b: (x - x.mean(-1, keepdims=True)) / (x.std(-1, keepdims=True) + 1e-12) * g + b])
+@pytest.mark.parametrize("answer", [
+    s.layer_norm,
+    lambda x, g, b, eps=1e-12: (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + eps) * g + b,
+    lambda x, g, b, eps=1e-5: (x - x.mean(-1, keepdims=True)) * (x.var(-1, keepdims=True) + eps) ** -0.5 * g + b,
+    lambda x, gamma, beta, eps=1e-12: gamma * ((x - np.mean(x, axis=-1)[..., None])
+                                               / np.sqrt(np.mean((x - np.mean(x, axis=-1)[..., None]) ** 2, -1)[..., None] + eps))
+    + beta,
+])
 def test_layer_norm_correct_forms(answer):
     assert_passes(ex.check_layer_norm, answer)
 
@@ -79,7 +85,8 @@ def test_layer_norm_correct_forms(answer):
 def test_layer_norm_matches_the_models_own():
     from helpers.pretrained import layer_norm
 
-    assert_passes(ex.check_layer_norm, lambda x, g, b: layer_norm(x, g, b))
+    assert_passes(ex.check_layer_norm, layer_norm)
+    assert_passes(ex.check_layer_norm, lambda x, g, b, eps=1e-12: layer_norm(x, g, b, eps))
 
 
 def ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
@@ -87,11 +94,24 @@ def ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
     return y * g + b if affine else y
 
 
+def _ignore_eps(x, g, b, eps=1e-12):
+    s = x.std(-1, keepdims=True)
+    s[s == 0] = 1
+    return (x - x.mean(-1, keepdims=True)) / s * g + b
+
+
 @pytest.mark.parametrize("answer, diagnosis", [
-    (lambda x, g, b: ln(x, g, b, eps=0.0), "少了 ε"),
-    (lambda x, g, b: ln(x, g, b, ddof=1), "样本方差"),
-    (lambda x, g, b: ln(x, g, b, axis=0), "沿错了轴"),
-    (lambda x, g, b: ln(x, g, b, affine=False), "没有乘 γ"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b, eps=0.0), "少了 ε"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b, eps, ddof=1), "样本方差"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b, eps, axis=0), "沿错了轴"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b, eps, affine=False), "没有乘 γ"),
+    (lambda x, g, b, eps=1e-12: (x - x.mean(-1, keepdims=True)) / (x.std(-1, keepdims=True) + eps) * g + b, "根号外面"),
+    (lambda x, g, b, eps=1e-12: (x - x.mean(-1, keepdims=True)) / (x.std(-1, keepdims=True) + 1e-12) * g + b,
+     "没有用参数 eps"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b), "没有用参数 eps"),
+    (lambda x, g, b, eps=1e-12: ln(x, g, b, 1e-5), "没有用参数 eps"),
+    (_ignore_eps, "没有用参数 eps"),
+    (lambda x, g, b: ln(x, g, b), "没有 eps 参数"),
 ])
 def test_layer_norm_mistakes(answer, diagnosis):
     assert_fails(ex.check_layer_norm, answer, diagnosis)
@@ -100,11 +120,13 @@ def test_layer_norm_mistakes(answer, diagnosis):
 def test_float32_and_pytorch_eps_pass_and_mismatches_never_read_the_same():
     assert_passes(ex.check_self_attention_layer,
                   lambda X, a, b, c: s.self_attention_layer(*(m.astype(np.float32) for m in (X, a, b, c))))
-    for eps in (1e-5, 1e-6, 1e-9):
-        assert_passes(ex.check_layer_norm, lambda x, g, b, eps=eps: ln(x, g, b, eps=eps))
-    assert_fails(ex.check_layer_norm, lambda x, g, b: ln(x, g, b, eps=1e-3), "归一化结果")
-    r = ex.check_self_attention_layer(lambda X, a, b, c: s.self_attention_layer(X, a, b, c) * (1 + 2e-5))
-    assert not r.passed and "（差 " in r.message, r.message
+    for default in (1e-5, 1e-6, 1e-9):
+        assert_passes(ex.check_layer_norm, lambda x, g, b, eps=default: ln(x, g, b, eps=eps))
+    assert_fails(ex.check_layer_norm, lambda x, g, b, eps=1e-3: ln(x, g, b, eps=eps), "归一化结果")
+    r = ex.check_self_attention_layer(lambda X, a, b, c: s.self_attention_layer(X, a, b, c) * (1 + 3e-4))
+    assert not r.passed, r.message
+    from helpers.exercises._core import _pair_text
+    assert "（差 " in _pair_text(0.72362, 0.72363) and "0.72362" in _pair_text(0.72362, 0.72363)
     what = r.message.split("\n")[0]
     want, got = what.split("应是 ")[1].split("，你的是 ")
     assert want != got.split("（")[0], what

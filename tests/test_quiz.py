@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import load
+
 from helpers.quiz import QUIZ, UNANSWERED, QuizWidget, check_answer, questions_per_lesson, reset_quiz, score
 
 s08 = load("09_summary_quiz")
@@ -13,7 +13,7 @@ def test_every_lesson_01_to_08_has_a_question_and_the_count_is_computed():
     per_lesson = questions_per_lesson()
     assert set(per_lesson) == {f"{n:02d}" for n in range(1, 9)} and min(per_lesson.values()) >= 1
     assert sum(per_lesson.values()) == len(QUIZ)
-    assert all(q.where and q.where.startswith(f"第 ") for q in QUIZ)
+    assert all(q.where and q.where.startswith("第 ") for q in QUIZ)
 
 
 def test_the_gradient_check_question_matches_lesson_08():
@@ -166,3 +166,74 @@ def test_widget_does_not_count_a_malformed_number_and_keeps_answers_per_question
 def test_question_renders_as_markdown(k):
     md = QUIZ[k - 1].markdown(k)
     assert md.startswith(f"**第 {k} 题**") and QUIZ[k - 1].lesson in md
+
+
+def _headings(lesson: str) -> dict[int, str]:
+    """{section number: heading text} of notebook `lesson`, from its "## k. …" lines."""
+    import json
+    import re
+    from pathlib import Path
+
+    path = next((Path(__file__).resolve().parent.parent / "notebooks").glob(f"{lesson}_*.ipynb"))
+    found = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).split("\n"):
+                m = re.match(r"## (\d+)\. (.*)", line)
+                if m:
+                    found[int(m.group(1))] = m.group(2)
+    return found
+
+
+def _plain(text: str) -> str:
+    return text.replace("$\\sqrt{d_k}$", "√d_k").replace("$", "").replace("^2", "²")
+
+
+def test_every_where_names_an_existing_section_by_its_heading():
+    import re
+
+    for k, q in enumerate(QUIZ, start=1):
+        refs = re.findall(r"第 (\d\d) 课第 (\d+) 节", q.where)
+        titled = re.findall(r"第 (\d\d) 课第 (\d+) 节（([^）（]*)", q.where)
+        assert refs and len(refs) == len(titled), (k, q.where)
+        for lesson, section, title in titled:
+            heading = _headings(lesson).get(int(section))
+            assert heading is not None, (k, q.where)
+            assert title.strip() and title in _plain(heading), (k, title, heading)
+    assert "诚实的代价" not in "".join(q.where for q in QUIZ)
+
+
+def test_the_lesson_08_questions_differ_from_exercise_08_4_and_match_the_notebook():
+    import json
+    from pathlib import Path
+
+    from helpers.exercises import WHY_POSITIONS
+
+    lesson08 = [q for q in QUIZ if q.lesson == "08"]
+    assert len(lesson08) == 2
+    assert not any("位置编码" in q.text or "置换" in q.explanation for q in lesson08)
+    assert "位置编码" in WHY_POSITIONS
+    q = next(q for q in lesson08 if "被" in q.text)
+    assert "有没有“被”" in q.options[ord(q.answer) - 65]
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "08_attention_learns.ipynb"
+    code = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    # the notebook asserts what the answer says: over its seeds both divisions of labour appear
+    assert 'assert set(who.values()) == {"施事", "受事"}' in code
+
+
+def test_widget_keeps_the_feedback_of_an_answered_question_until_the_answer_changes():
+    reset_quiz()
+    w = QuizWidget()
+    w.choice.value = "A"
+    w.check()
+    said = w.feedback.value
+    assert "#009E73" in said
+    w.next_button.click()
+    assert w.feedback.value == ""
+    w.prev_button.click()
+    assert w.feedback.value == said and w.choice.value == "A"
+    w.choice.value = "B"
+    assert w.feedback.value == said  # shown until checked again or left
+    w.next_button.click()
+    w.prev_button.click()
+    assert w.feedback.value == ""  # the answer changed since: the old feedback no longer applies

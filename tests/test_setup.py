@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pretrained.weights import MODEL_REQUIREMENT
-
 ROOT = Path(__file__).resolve().parent.parent
 STAMP = ROOT / ".venv" / ".installed"
 

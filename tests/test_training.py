@@ -1,14 +1,40 @@
-"""The role model of notebook 08: hand-derived gradients, training to the promised accuracy, the baselines (its exercises: test_exercises_lesson08)."""
+"""The role model of notebook 08: hand-derived gradients, training to the promised accuracy, the baselines.
+
+Its exercises are tested in test_exercises_lesson08.
+"""
 
 import numpy as np
 import pytest
 
 from helpers.attention import scaled_dot_product_attention
 from helpers.roles import encode, load_role_corpus
-from helpers.trainer import (CLASSES, Trainer, attention_by_class, check_learning_rate, class_scores,
-                             hand_built_attention_by_class, hand_built_class_scores, train)
-from helpers.training import (ModelConfig, adam_init, adam_step, forward, gradient_check, init_params, loss_and_grads,
-                              sgd_step, sinusoidal_positions, softmax_backward)
+from helpers.trainer import (
+    CLASSES,
+    SCORE_PARTS,
+    VOICES,
+    Trainer,
+    attention_by_class,
+    check_learning_rate,
+    class_scores,
+    hand_built_attention_by_class,
+    hand_built_class_scores,
+    score_parts,
+    train,
+)
+from helpers.training import (
+    ModelConfig,
+    accuracy,
+    adam_init,
+    adam_step,
+    cross_entropy,
+    forward,
+    gradient_check,
+    init_params,
+    loss_and_grads,
+    sgd_step,
+    sinusoidal_positions,
+    softmax_backward,
+)
 from helpers.training_views import attention_roles_html, curves_svg, history_html, noun_attention_html
 
 CORPUS = load_role_corpus()
@@ -197,3 +223,59 @@ def test_views_show_curves_and_predicted_roles():
 
 
 # ------------------------------------------------------------------ exercises
+
+
+def test_moving_k_positions_on_is_one_rotation_that_depends_on_k_only():
+    from helpers.training import position_shift_matrix
+
+    P = sinusoidal_positions(20, 16)
+    for k in (1, 2, 5, -3):
+        M = position_shift_matrix(k, 16)
+        lo, hi = max(0, -k), min(20, 20 - k)
+        np.testing.assert_allclose(P[lo:hi] @ M, P[lo + k:hi + k], atol=1e-12)
+        np.testing.assert_allclose(M.T @ M, np.eye(16), atol=1e-12)          # a rotation keeps lengths
+    np.testing.assert_allclose(position_shift_matrix(0, 16), np.eye(16))
+    with pytest.raises(ValueError, match="偶数"):
+        position_shift_matrix(1, 5)
+
+
+def test_the_history_is_measured_on_the_parameters_after_each_step():
+    trainer = Trainer(CORPUS, seed=3)
+    trainer.step(3)
+    train_batch, held = CORPUS.batch("train"), CORPUS.batch("heldout")
+    h = trainer.history
+    assert h["train_acc"][-1] == accuracy(trainer.params, train_batch, trainer.config)
+    assert h["heldout_acc"][-1] == accuracy(trainer.params, held, trainer.config)
+    assert h["heldout_noun_acc"][-1] == accuracy(trainer.params, held, trainer.config, nouns_only=True)
+    assert h["loss"][-1] == pytest.approx(cross_entropy(forward(trainer.params, train_batch, trainer.config)[0],
+                                                        train_batch)[0], rel=1e-12)
+
+
+def test_attention_by_voice_splits_the_sentences_with_and_without_bei(runs):
+    model = runs["full"]
+    by_voice = {voice: attention_by_class(model, voice=voice) for voice in VOICES}
+    assert by_voice["主动句"]["施事"]["被"] == 0 and by_voice["主动句"]["受事"]["被"] == 0  # no 被 to look at
+    assert by_voice["被字句"]["受事"]["被"] > 0.9 and by_voice["被字句"]["施事"]["动词"] > 0.9   # seed 1
+    assert by_voice["主动句"]["施事"]["动词"] < 0.05
+    # the mean over all sentences lies between the two voices
+    mixed = attention_by_class(model)
+    lo, hi = sorted(by_voice[v]["施事"]["动词"] for v in VOICES)
+    assert lo < mixed["施事"]["动词"] < hi
+    hand = {voice: hand_built_attention_by_class(CORPUS, voice=voice) for voice in VOICES}
+    assert hand["被字句"]["施事"] == pytest.approx(hand["被字句"]["受事"]) and hand["主动句"]["受事"]["被"] == 0
+    with pytest.raises(ValueError, match="voice"):
+        attention_by_class(model, voice="passive")
+
+
+def test_score_parts_add_up_to_the_scores_and_show_where_bei_comes_from(runs):
+    model = runs["full"]
+    words = ["鱼", "被", "猫", "吃"]
+    parts = score_parts(model, "鱼被猫吃")
+    assert tuple(parts) == SCORE_PARTS and all(v.shape == (4, 4) for v in parts.values())
+    _, cache = forward(model.params, encode([words], CORPUS.words), model.config)
+    S = cache["Q"][0] @ cache["K"][0].T / np.sqrt(model.config.d_k)
+    np.testing.assert_allclose(sum(parts.values()), S, atol=1e-9)
+    lift = {k: v[0, 1] - np.delete(v[0], 1).mean() for k, v in parts.items()}
+    assert max(lift, key=lift.get) == "位置·词"  # seed 1: the query at position 0 looks for the word 被
+    with pytest.raises(ValueError, match="位置编码"):
+        score_parts(runs["no_positions"], "鱼被猫吃")

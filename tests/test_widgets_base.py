@@ -7,12 +7,20 @@ import pytest
 from helpers.multihead import init_multi_head
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
 from helpers.toy import toy_qkv
-from helpers.widgets import (CorefExplorer, MaskExplorer, ModelExplorer, MultiHeadExplorer, QKVEditor, ReachExplorer,
-                             SentenceExplorer)
+from helpers.widgets import (
+    CorefExplorer,
+    MaskExplorer,
+    ModelExplorer,
+    MultiHeadExplorer,
+    QKVEditor,
+    ReachExplorer,
+    SentenceExplorer,
+)
 from helpers.widgets.ablation import HeadAblationExplorer
 from helpers.widgets.head_rules import QUERY_RULES_OFFERED, HeadRulesExplorer
 from helpers.widgets.pair import SentencePairExplorer
 from helpers.widgets.scaling import ScalingExplorer, TemperatureExplorer
+from helpers.widgets.training import TrainingExplorer
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -80,6 +88,9 @@ CASES = {
     "pair": (lambda: SentencePairExplorer(PrecomputedModel(), CURATED_SENTENCES[0], CURATED_SENTENCES[1], layer=3,
                                           head=1), lambda w: setattr(w.head, "value", 2)),
     "ablation": (_ablation, lambda w: setattr(w.mode, "value", "only")),
+    "training_step": (lambda: TrainingExplorer(), lambda w: w.step_button.click()),
+    "training_compare": (lambda: TrainingExplorer(), lambda w: w.compare_button.click()),
+    "training_bad_lr": (lambda: TrainingExplorer(), lambda w: setattr(w.lr, "value", -1.0)),
 }
 
 

@@ -9,7 +9,6 @@ from helpers.compare import KINDS, hops_needed, reach
 from helpers.widgets import ReachExplorer
 
 
-
 def test_reach_initial_state_is_measured():
     r = ReachExplorer(n=12, kind="cnn", source=0)
     assert (r.n, r.kind, r.source) == (12, "cnn", 0)
@@ -31,14 +30,17 @@ def test_reach_layer_choice(kind):
 
 def test_reach_word_and_length_sliders():
     r = ReachExplorer(n=16, kind="attention")
-    r.word.value = 10  # 1-based on the slider
+    r.word.value = 9  # 0-based on the slider, as everywhere in the course
     assert r.source == 9 and r.reached[1].all()
     r.layer.value = "rnn"
     assert r.needed[:9].tolist() == [-1] * 9 and r.needed[9:].tolist() == list(range(7))
     r.length.value = 6  # the chosen word no longer exists: it moves to the last word
-    assert r.n == 6 and r.source == 5 and r.word.value == 6 and r.word.max == 6
+    assert r.n == 6 and r.source == 5 and r.word.value == 5 and r.word.max == 5
     assert r.reached.shape == (4, 6)
     assert "最后一个词" in r.view.value
+    r.word.value = 0
+    assert r.source == 0 and "从第 0 个词到最后一个词（第 5 个，从 0 数）" in r.view.value
+    assert "位置（从 0 数）" in r.view.value and ">0</th>" in r.view.value and ">6</th>" not in r.view.value
 
 
 def test_reach_bad_input_keeps_last_good_view():

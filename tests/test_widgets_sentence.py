@@ -1,8 +1,7 @@
 """helpers.widgets.sentence (notebook 01), driven headlessly: set .value on a control, assert on the state."""
 
-import pytest
-
 import numpy as np
+import pytest
 
 from helpers.widgets import SentenceExplorer
 

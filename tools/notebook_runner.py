@@ -14,10 +14,12 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
 
 try:  # the shared cache's file lock; on Windows (no fcntl) tests run in one process and need none
@@ -35,6 +37,23 @@ def course_notebooks() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
+class IPCKernelManager(AsyncKernelManager):
+    """Kernels over local IPC sockets, each with its own connection file in Jupyter's runtime folder.
+
+    The course's JupyterLab uses IPC too (scripts/configure_lab.py): no TCP, and no "Kernel is running
+    over TCP without encryption" warning at every start. IPC sockets are named after the connection
+    file, so kernels started at once by parallel tests never share one. Windows has TCP only.
+    """
+
+    def __init__(self, **kwargs):
+        if os.name != "nt":
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("connection_file", str(runtime / f"kernel-maochiyu-{uuid.uuid4()}.json"))
+        super().__init__(**kwargs)
+
+
 def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False):
     """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run.
 
@@ -43,8 +62,8 @@ def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_wid
     nb = nbformat.read(path, as_version=4)
     # local IPC sockets, as the course's JupyterLab settings use (scripts/configure_lab.py): no TCP, and no
     # "Kernel is running over TCP without encryption" warning at every start; Windows has only TCP
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc" if os.name != "nt" else "tcp")
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=True,
+    client = NotebookClient(nb, kernel_manager_class=IPCKernelManager, timeout=timeout, kernel_name="python3",
+                            allow_errors=True,
                             store_widget_state=store_widget_state,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The machinery every exercise uses: cases, diagnosis, hints in tiers, readable numbers.
+"""The machinery every exercise uses: cases, diagnosis, hints in tiers (readable numbers: ``_compare``).
 
 Introduced in notebook 00. A check runs the reader's function on visible cases (small,
 hand-checkable) and hidden ones (random shapes and seeds, and the hard cases the lesson
@@ -15,12 +15,14 @@ reader has tried), so that the second try gets the second tier.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
-from ._guard import _ForbiddenCall, _Guard
+# Readable numbers live in ._compare; re-exported here, since lessons and tests import them from ._core.
+from ._compare import RTOL, _pair_text, _Reject, _tolerance, as_array, compare_arrays, fmt, shape_text  # noqa: F401
+from ._guard import CHECKER, _ForbiddenCall, _Guard, checker_functions
 
 NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"
 _FAILURES: dict[str, int] = {}
@@ -92,84 +94,8 @@ class Exercise:
     compare: Callable | None = None
     forbidden: tuple = ()
     passed_note: str = ""
+    pure: tuple = ()  # names of the arguments the reader's function must not change (checked after every call)
     errors: list = field(default_factory=list)  # (fragment of the error text, what, where): a named crash
-
-
-class _Reject(Exception):
-    """Raised by a comparison when the return value has the wrong kind (a tuple instead of an array…)."""
-
-
-# ------------------------------------------------------------------ readable numbers
-
-
-def fmt(x) -> str:
-    """A value as the reader would write it: no np.int64(…), no "…" cuts for small matrices."""
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, bool):
-        return str(x)
-    if isinstance(x, int):
-        return f"{x:,}" if abs(x) >= 10_000 else str(x)
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    if isinstance(x, np.ndarray):
-        if x.dtype.kind in "iub":
-            return np.array2string(x, separator=", ", threshold=400)
-        with np.printoptions(precision=3, suppress=True, floatmode="fixed", threshold=400, linewidth=100):
-            return np.array2string(x.astype(float), separator=", ")
-    if isinstance(x, (tuple, list)):
-        inner = ", ".join(fmt(a) for a in x)
-        return f"({inner}{',' if len(x) == 1 else ''})" if isinstance(x, tuple) else f"[{inner}]"
-    return repr(x)
-
-
-def shape_text(shape) -> str:
-    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def as_array(got, name: str = "结果") -> np.ndarray:
-    """The reader's return value as a float array, or _Reject with a clear reason."""
-    if isinstance(got, tuple) and len(got) == 2 and all(isinstance(g, np.ndarray) for g in got):
-        raise _Reject(f"{name}应是一个数组，你返回了一个含 2 个数组的元组（像 (output, weights)）：这里只要返回一个。")
-    try:
-        arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise _Reject(f"{name}应是数值数组，收到 {type(got).__name__}。") from None
-    return arr
-
-
-def _tolerance(*arrays) -> float:
-    """The comparison tolerance for the least precise float dtype among `arrays` (float32: about 1e-4)."""
-    eps = [np.finfo(np.asarray(a).dtype).eps for a in arrays if np.asarray(a).dtype.kind == "f"]
-    return 1000 * max(eps, default=0.0)
-
-
-def _pair_text(want: float, got: float) -> str:
-    """'应是 w，你的是 g' with enough digits that the two never read the same."""
-    w, g = fmt(want), fmt(got)
-    if w == g:
-        w, g = f"{want:.8g}", f"{got:.8g}"
-        return f"应是 {w}，你的是 {g}（差 {abs(got - want):.2g}）"
-    return f"应是 {w}，你的是 {g}"
-
-
-def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果", atol: float = 1e-6) -> str | None:
-    """None when `got` equals `want` (atol; rtol 1e-5, 1e-4 for float32 arrays), else a reason naming shapes, NaN, the worst entry."""
-    tol = _tolerance(got, want) if not isinstance(got, (tuple, list)) else 0.0
-    got = as_array(got, name)
-    want = np.asarray(want, dtype=float)
-    if got.shape != want.shape:
-        return f"{name}的形状应是 {shape_text(want.shape)}，你的是 {shape_text(got.shape)}。"
-    bad = ~np.isfinite(got) & np.isfinite(want)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        reason = f"{name}里有 NaN 或 inf（第一个在下标 {where}）。"
-        return reason + (f"这个例子{case.nan_reason}。" if case and case.nan_reason else "")
-    if not np.allclose(got, want, atol=max(atol, tol), rtol=max(1e-5, tol), equal_nan=True):  # float32 sums: ~1e-6
-        k = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape)) if got.ndim else ()
-        at = f"下标 {k} 处" if got.ndim else ""
-        return f"{name}{at}{_pair_text(float(want[k]), float(got[k]))}。"
-    return None
 
 
 # ------------------------------------------------------------------ running a check
@@ -181,9 +107,25 @@ def _copy(args):
                  else a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _call(fn, args, forbidden):
-    with _Guard(fn, forbidden), np.errstate(all="ignore"):
+def _call(fn, args, forbidden, hidden=()):
+    with _Guard(fn, forbidden, hidden), np.errstate(all="ignore"):
         return fn(*_copy(args))
+
+
+def _same_input(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_input(a[k], b[k]) for k in a)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+    return True
+
+
+def _changed_inputs(fn, args, forbidden, pure, hidden=()):
+    """(value, names of the arguments in `pure` that fn changed in place)."""
+    copies = _copy(args)
+    with _Guard(fn, forbidden, hidden), np.errstate(all="ignore"):
+        value = fn(*copies)
+    return value, [name for name, before, after in zip(pure, args, copies) if name and not _same_input(before, after)]
 
 
 _SHAPE_ERRORS = [
@@ -241,28 +183,46 @@ def _outputs(fn, cases, ex):
     """(case, fn's value) for every case on which fn runs."""
     for case in cases:
         try:
-            yield case, _call(fn, case.args, ex.forbidden)
+            yield case, _call(fn, case.args, ex.forbidden, checker_functions(ex.reference))
         except Exception:  # noqa: BLE001 - a crash on another case does not tell mistakes apart
             continue
 
 
+def _forbidden_message(ex: Exercise, name: str, hint) -> CheckResult:
+    if name == CHECKER:
+        return _fail(ex, "你的函数调用了检查器自己的函数（比如从调用栈里去找参考答案）：结果要由你的代码自己算出来。"
+                     "（Your function called the checker's own code.）", ex.where, hint, "checker")
+    return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {name}。"
+                 f"（This exercise must not call helpers' {name}.）",
+                 "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
+
+
+def _in_place_message(ex: Exercise, k: int, case: Case, names: list, hint) -> CheckResult:
+    said = "、".join(names)
+    return _fail(ex, f"{_case_name(k, case)}：你改动了传入的 {said}（原地修改，像 -=、*=、x[0] = 0）：调用者手里的"
+                     f"数组也跟着变了。要返回新数组，不要改动输入。", "每一个 -=、+=、*= 和下标赋值：它们改的是传进来的数组。",
+                 hint, "in place")
+
+
 def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
-    """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers."""
+    """Run `fn` on every case of `ex`; on the first mismatch, diagnose it and answer in tiers.
+
+    The reader's function runs first and the reference only afterwards, so no frame up the call stack holds
+    the expected value while the reader's code runs; the reference functions themselves raise meanwhile.
+    """
     if not callable(fn):
         return CheckResult(False, f"请传入你写的函数，收到的是 {type(fn).__name__}。"
                                   f"（Pass the function you wrote, not a {type(fn).__name__}.）")
     compare = ex.compare or (lambda got, want, case: compare_arrays(got, want, case))
     cases = ex.cases()
+    hidden = checker_functions(ex.reference)
     for k, case in enumerate(cases, start=1):
-        want = ex.reference(*_copy(case.args))
         try:
-            got = _call(fn, case.args, ex.forbidden)
+            got, changed = _changed_inputs(fn, case.args, ex.forbidden, ex.pure, hidden)
         except NotImplementedError:
             return CheckResult(False, NOT_WRITTEN)
         except _ForbiddenCall as exc:
-            return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {exc.args[0]}。"
-                         f"（This exercise must not call helpers' {exc.args[0]}.）",
-                         "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
+            return _forbidden_message(ex, exc.args[0], hint)
         except Exception as exc:  # the reader's bug: show it as a message, not a traceback
             for fragment, what, where in ex.errors + _SHAPE_ERRORS:
                 if fragment in str(exc):
@@ -271,10 +231,14 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
             return _fail(ex, f"{_case_name(k, case)}运行出错：{type(exc).__name__}: {exc}", ex.where, hint, "error")
         if got is None:
             return _fail(ex, f"{_case_name(k, case)}：函数没有返回值（忘了 return？）。", ex.where, hint, "none")
+        if changed:
+            return _in_place_message(ex, k, case, changed, hint)
+        want = ex.reference(*_copy(case.args))  # only now: never on the stack while the reader's code runs
         try:
             reason = compare(got, want, case)
         except _Reject as exc:
             reason = str(exc)
+        del want
         if reason is None:
             continue
         matching = [m for m in ex.mistakes if _made(m, got, case, compare)]
@@ -285,10 +249,10 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
             mistake = matching[0]
             return _fail(ex, f"{_case_name(k, case)}：{mistake.what}", mistake.where, hint, mistake.what)
         return _fail(ex, f"{_case_name(k, case)}：{reason}", ex.where, hint, "")
-    hidden = sum(c.hidden for c in cases)
+    n_hidden = sum(c.hidden for c in cases)
     _FAILURES.pop(ex.key, None)
     note = f" {ex.passed_note}" if ex.passed_note else ""
-    return CheckResult(True, f"全部 {len(cases)} 个例子都通过了（其中 {hidden} 个是隐藏的）。{note}".rstrip())
+    return CheckResult(True, f"全部 {len(cases)} 个例子都通过了（其中 {n_hidden} 个是隐藏的）。{note}".rstrip())
 
 
 def reset_hints() -> None:

@@ -1,111 +1,105 @@
-"""The guard of the exercises that must not call the course's helpers (softmax, attention, multi-head).
+"""The guard of the exercises that must not call the course's helpers (softmax, attention, multi-head, softmax_backward).
 
-Introduced in notebook 03. While the reader's function runs, every forbidden helper it can reach is
-replaced by a function that raises ``_ForbiddenCall``; afterwards everything is put back.
+Introduced in notebook 03. While the reader's function runs, every forbidden helper function is made to raise
+``_ForbiddenCall`` *at its source*: its code object is swapped for one that raises, so every way of reaching it
+(an alias, a list, an attribute, a default argument, a closure, a ``functools.partial``, an import inside the body)
+ends in the same place. The checker's own reference functions get the same treatment, so a function that walks up
+the call stack to the checker cannot borrow the answer. Afterwards, even when the reader's code raised, every code
+object is put back.
 """
 
 from __future__ import annotations
+
+import functools
+import sys
+import types
+
+CHECKER = "检查器自己的函数"  # the name a hidden checker function raises with
+_MODULES = ("helpers.attention", "helpers.multihead", "helpers.training")
 
 
 class _ForbiddenCall(Exception):
     pass
 
 
-def _raiser(name):
-    def forbidden(*args, **kwargs):
-        raise _ForbiddenCall(name)
-    return forbidden
+@functools.cache
+def _raising_code(name: str) -> types.CodeType:
+    """A code object taking any arguments that raises _ForbiddenCall(name); no free variables, no globals needed."""
+    source = (f"def forbidden(*args, **kwargs):\n"
+              f"    raise __import__('helpers.exercises._guard', fromlist=['_ForbiddenCall'])"
+              f"._ForbiddenCall({name!r})\n")
+    namespace: dict = {}
+    exec(source, namespace)  # noqa: S102 - a fixed template, the name is a repr'd string
+    return namespace["forbidden"].__code__
+
+
+def forbidden_functions(names) -> list:
+    """The helper functions called `names` in helpers.attention, helpers.multihead and helpers.training (unique)."""
+    import importlib
+
+    found, seen = [], set()
+    for module_name in _MODULES:
+        module = importlib.import_module(module_name)
+        for name in names:
+            fn = getattr(module, name, None)
+            if isinstance(fn, types.FunctionType) and id(fn) not in seen:
+                seen.add(id(fn))
+                found.append((name, fn))
+    return found
+
+
+def checker_functions(reference) -> list:
+    """`reference` and every plain function defined in its own lesson module (helpers.exercises.lessonNN)."""
+    found = [reference]
+    module = sys.modules.get(getattr(reference, "__module__", None) or "")
+    if module is not None and module.__name__.startswith("helpers.exercises.lesson"):
+        found += [f for f in vars(module).values()
+                  if isinstance(f, types.FunctionType) and f.__module__ == module.__name__ and f is not reference]
+    return found
 
 
 class _Guard:
-    """Temporarily replace the forbidden helper functions, compared by identity, wherever fn can reach them.
+    """Swap the code of the forbidden helpers (and of `hidden`, the checker's reference) for one that raises.
 
-    Reached means: the attributes of every ``helpers`` module; fn's globals; its closure cells; its default
-    arguments (``__defaults__``, ``__kwdefaults__``); ``functools.partial`` wrappers of a helper; the attributes of
-    modules it references; and, recursively, the same places of the reader's own functions it references.
+    Parameters
+    ----------
+    fn : callable
+        The reader's function (kept for the record; the guard does not need to search it).
+    names : tuple of str
+        Names of helper functions the exercise forbids.
+    hidden : iterable of callables
+        The checker's own functions (plain functions of helpers.exercises without closures); calling one while
+        the reader's function runs also raises.
     """
 
-    def __init__(self, fn, names):
-        self.fn, self.names, self.saved, self.originals = fn, names, [], {}
+    def __init__(self, fn, names, hidden=()):
+        self.fn, self.names, self.hidden, self.saved = fn, tuple(names), tuple(hidden), []
 
-    def _replacement(self, value):
-        import functools
-        if id(value) in self.originals:
-            return _raiser(self.originals[id(value)])
-        if isinstance(value, functools.partial) and id(value.func) in self.originals:
-            return _raiser(self.originals[id(value.func)])
-        return None
-
-    def _patch_dict(self, d, seen):
-        for key, value in list(d.items()):
-            new = self._replacement(value)
-            if new is not None:
-                self.saved.append(("item", d, key, value))
-                d[key] = new
-            else:
-                self._visit(value, seen)
-
-    def _visit(self, obj, seen):
-        import types
-        if id(obj) in seen:
+    def _swap(self, fn, label):
+        if not isinstance(fn, types.FunctionType) or fn.__closure__:
             return
-        if isinstance(obj, types.ModuleType):
-            seen.add(id(obj))
-            for key, value in list(vars(obj).items()):  # identity only: no walk into a library's functions
-                new = self._replacement(value)
-                if new is not None:
-                    self.saved.append(("item", vars(obj), key, value))
-                    vars(obj)[key] = new
-            return
-        if isinstance(obj, types.MethodType):
-            obj = obj.__func__
-        if not isinstance(obj, types.FunctionType) or obj.__module__ in (None, "numpy") \
-                or str(obj.__module__).startswith(("numpy", "helpers")):
-            return
-        seen.add(id(obj))
-        if obj.__defaults__:
-            new = tuple(self._replacement(v) or v for v in obj.__defaults__)
-            if any(a is not b for a, b in zip(new, obj.__defaults__)):
-                self.saved.append(("attr", obj, "__defaults__", obj.__defaults__))
-                obj.__defaults__ = new
-            for v in obj.__defaults__:
-                self._visit(v, seen)
-        if obj.__kwdefaults__:
-            self._patch_dict(obj.__kwdefaults__, seen)
-        for cell in obj.__closure__ or ():
-            try:
-                value = cell.cell_contents
-            except ValueError:
-                continue
-            new = self._replacement(value)
-            if new is not None:
-                self.saved.append(("attr", cell, "cell_contents", value))
-                cell.cell_contents = new
-            else:
-                self._visit(value, seen)
-        g = obj.__globals__
-        if id(g) not in seen:
-            seen.add(id(g))
-            self._patch_dict(g, seen)
+        self.saved.append((fn, fn.__code__, fn.__defaults__, fn.__kwdefaults__))
+        fn.__defaults__, fn.__kwdefaults__ = None, None
+        fn.__code__ = _raising_code(label)
 
     def __enter__(self):
-        if not self.names:
-            return self
-        import sys
-        from .. import attention, multihead
-        self.originals = {id(getattr(m, n)): n for m in (attention, multihead) for n in self.names if hasattr(m, n)}
-        seen: set = set()
-        for name, module in list(sys.modules.items()):
-            if module is not None and (name == "helpers" or name.startswith("helpers.")):
-                self._visit(module, seen)
-        self._visit(self.fn, seen)
+        try:
+            for name, fn in forbidden_functions(self.names):
+                self._swap(fn, name)
+            for fn in self.hidden:
+                if isinstance(fn, types.FunctionType) and str(fn.__module__).startswith("helpers.exercises"):
+                    self._swap(fn, CHECKER)
+        except BaseException:
+            self._restore()
+            raise
         return self
 
+    def _restore(self):
+        while self.saved:
+            fn, code, defaults, kwdefaults = self.saved.pop()
+            fn.__code__, fn.__defaults__, fn.__kwdefaults__ = code, defaults, kwdefaults
+
     def __exit__(self, *exc):
-        for kind, target, key, value in reversed(self.saved):
-            if kind == "item":
-                target[key] = value
-            else:
-                setattr(target, key, value)
-        self.saved.clear()
+        self._restore()
         return False
+

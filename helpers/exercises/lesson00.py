@@ -49,7 +49,8 @@ _SHAPE_MISTAKES = {
     "weights @ V": {(5, 5): ("这是权重的形状", "乘 V 之后每个词得到 V 的每一列"), (5, 3): ("列数不对", "V 的列数由 W_V 决定")},
 }
 _RULE = "(a, b) @ (b, c) 的结果是 (a, c)：中间相同的 b 消掉。"
-_HOW = "X (5, 9) @ W_Q (9, 3)；K 和 Q 形状相同，K.T 把它转置；weights 是 (5, 5)。"
+_HOW = ("每个乘法单独推：先写下 @ 两边的形状（K 的形状和 Q 一样，由 X @ W_K 推出；.T 把形状的两个数对调；"
+        "weights 的形状就是你对 Q @ K.T 的答案），检查中间的数相同，再留下外面的两个数。")
 
 
 def _shape_of(value):
@@ -100,9 +101,6 @@ def _sum_cases():
 
 
 def _row_sums_compare(got, want, case):
-    got = np.asarray(got, dtype=float)
-    if got.shape == want.shape + (1,):  # keepdims=True is fine
-        got = got[..., 0]
     return compare_arrays(got, want, case, name="每一行的和")
 
 
@@ -111,7 +109,9 @@ ROW_SUMS = Exercise(
     where="np.sum 的 axis 参数：axis=0 沿着行往下加（得到每一列的和），axis=1 沿着一行往右加。",
     how="M.sum(axis=1)（或 axis=-1，最后一维）。",
     compare=_row_sums_compare,
-    mistakes=[Mistake("你算的是每一列的和（axis=0）；要的是每一行的和。", "axis 的取值。", lambda M: M.sum(axis=0)),
+    mistakes=[Mistake("keepdims：形状是 (n, 1)，题目要的是 (n,)：每一行的和都对，但多了一维。去掉 keepdims=True。",
+                      "np.sum 的 keepdims 参数：它保留被加掉的那一维。", lambda M: M.sum(axis=1, keepdims=True)),
+              Mistake("你算的是每一列的和（axis=0）；要的是每一行的和。", "axis 的取值。", lambda M: M.sum(axis=0)),
               Mistake("你把整个矩阵加成了一个数；要每一行一个数。", "np.sum 需要 axis 参数。", lambda M: M.sum()),
               Mistake("你算的是每一行的平均值，不是和。", "np.mean 和 np.sum 的区别。", lambda M: M.mean(axis=1))])
 

@@ -99,7 +99,9 @@ def check_not_self(X, hint=None):
 
     Graded on the dot products S = X Xᵀ: S[0, 1] > S[0, 0]; word 1 must still attend most to itself.
     """
-    key, how = "01-3", "让词 1 和词 0 方向相近、但更长：比如 x1 = 2 · x0。"
+    key = "01-3"
+    how = ("先随便定一个 x0，写出两个数：S[0, 0] = |x0|² 和 S[0, 1] = x0 · x1。要第二个更大，x1 该和 x0 指向"
+           "同一个方向还是相反？它的长度该比 x0 长还是短？试几个 x1，算出这两个数来比较。")
     where = "S[0, 0] = |x0|²，S[0, 1] = x0 · x1：点积既看方向，也看长度。"
     if X is None:
         return check_value(key, False, "还没写（not written yet）：把 None 换成一个 (2, 2) 的数组。", where, how, hint,

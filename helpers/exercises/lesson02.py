@@ -89,7 +89,8 @@ def check_query_rules(rules, hint=None):
 
     key = "02-3"
     where = "吃 的 Q 由它的“动作”特征经 W_Q 的“动作”那一行得到；K(猫) 在“施事”，K(鱼) 在“受事”。"
-    how = "让“动作”这一行在“受事”列的数比“施事”列大，例如 (\"动作\", \"受事\"): 3.0 和 (\"动作\", \"施事\"): 1.0。"
+    how = ("看本课第 4 节的键 K：猫 和 鱼 的键各在哪个坐标上不为 0；吃 的查询只来自它的“动作”特征，所以看以“动作”开头的规则："
+           "它们把“动作”送到哪个输出坐标，就和那个坐标上的键相乘。改这些规则的相对大小，再检查 猫、鱼 两行的最高分还在 吃 上。")
     if rules is None:
         return check_value(key, False, "还没写（not written yet）：把 None 换成你的规则字典。", where, how, hint,
                            diagnosis="not written")

@@ -131,7 +131,7 @@ def check_dot_variance(answer, d_k: int = 64, hint=None):
     """
     key = "03-3"
     where = "q·k 是 d_k 个独立乘积 q_i k_i 的和，每个乘积的方差是 1；除以常数 c，方差除以 c²。"
-    how = f"方差相加：d_k 个 1 加起来；再除以 (√d_k)² = d_k。"
+    how = "方差相加：d_k 个 1 加起来；再除以 (√d_k)² = d_k。"
     if answer is None or (isinstance(answer, tuple) and all(a is None for a in answer)):
         return check_value(key, False, "还没写（not written yet）：把 None 换成两个数 (缩放前, 缩放后)。", where, how,
                            hint, diagnosis="not written")
@@ -153,7 +153,7 @@ def check_dot_variance(answer, d_k: int = 64, hint=None):
                            where, how, hint, diagnosis="after")
     exact = before == d_k and after == 1
     return check_value(key, True, "", "", "", hint,
-                       passed=("期望值正好是" if exact else f"你的测量值接近期望值") +
+                       passed=("期望值正好是" if exact else "你的测量值接近期望值") +
                               f" {d_k} 和 1：缩放把方差拉回 1，softmax 就不会随 d_k 饱和。")
 
 

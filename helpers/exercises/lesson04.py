@@ -121,7 +121,12 @@ def _att(Q, K, V, scale, axis=-1, transpose=False, naive=False, mask=None, fill=
     return w @ V, w
 
 
+_BY_N = "除以的是 √n（词数），不是 √d_k：缩放用的是每个查询和键的维数 d_k = Q.shape[-1]，和句子多长无关。"
 _COMMON = [
+    Mistake(_BY_N, "np.sqrt 里的那个数：Q.shape[-1]，不是 Q.shape[0] 或 K.shape[0]。",
+            lambda Q, K, V, *m: _att(Q, K, V, K.shape[0] ** -0.5, mask=m[0] if m else None, fill=-np.inf)),
+    Mistake(_BY_N, "np.sqrt 里的那个数：Q.shape[-1]，不是 Q.shape[0] 或 K.shape[0]。",
+            lambda Q, K, V, *m: _att(Q, K, V, Q.shape[0] ** -0.5, mask=m[0] if m else None, fill=-np.inf)),
     Mistake("少除了 √d_k：分数没有缩放。", "softmax 之前的那一步。", lambda Q, K, V, *m: _att(Q, K, V, 1.0, mask=m[0] if m else None, fill=-np.inf)),
     Mistake("你除以的是 d_k，应除以 √d_k。", "np.sqrt。", lambda Q, K, V, *m: _att(Q, K, V, 1 / Q.shape[-1], mask=m[0] if m else None, fill=-np.inf)),
     Mistake("softmax 沿错了轴：你的权重每一列加起来是 1，应是每一行（axis=-1）。", "sum 和 max 的 axis。",
@@ -146,6 +151,10 @@ def check_attention(fn, hint=None):
     return run_check(ATTENTION, fn, hint)
 
 
+_INVERTED = ("掩码用反了：这门课（和 helpers）里 mask 为 True 表示“可以关注”；你把 True 的位置挡住了——"
+             "这是 PyTorch 的 nn.MultiheadAttention 的约定（它的 attn_mask 里 True 表示“挡住”），本课提醒过两者相反。")
+
+
 MASKED_ATTENTION = Exercise(
     "04-3", lambda: _attention_cases(7, True), lambda Q, K, V, m: attention_reference(Q, K, V, m),
     where="掩码要在 softmax 之前改分数：被掩码的分数要变成“exp 之后是 0”的数。全被掩码的一行要单独处理。",
@@ -160,8 +169,11 @@ MASKED_ATTENTION = Exercise(
               Mistake("被掩码的分数填的数不够小：exp 之后被掩码的键仍然分到权重（填 0 时 exp(0) = 1；填 −30、−100 这样的数，"
                       "遇到上千的分数也不够小）。", "np.where 的填充值：要比任何分数都小得多。",
                       lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, fill=0.0)),
-              Mistake("掩码用反了：True 表示“可以关注”，你把 True 的位置挡住了。", "np.where 里两个分支的顺序。",
-                      lambda Q, K, V, m: attention_reference(Q, K, V, ~m)),
+              *[Mistake(_INVERTED, "np.where(mask, 分数, -np.inf)：True 的位置保留分数。", produce)
+                for produce in (lambda Q, K, V, m: attention_reference(Q, K, V, ~m),
+                                lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=~m, fill=-np.inf),
+                                lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=~m, fill=-1e9),
+                                lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=~m, fill=-1e30))],
               Mistake("你没有用 mask：结果和不加掩码一样。", "mask 参数。",
                       lambda Q, K, V, m: attention_reference(Q, K, V))] + _COMMON)
 
@@ -178,7 +190,8 @@ def check_masked_prediction(cat_row, fish_unchanged, hint=None):
 
     key = "04-4"
     where = "因果掩码下，第 i 个词只能看第 0 到第 i 个词；一行的权重仍然加起来是 1。"
-    how = "第 0 个词只能看见自己；最后一个词能看见所有词，掩码对它什么也没挡。"
+    how = ("数一数：因果掩码下“猫”（第 0 个词）能看见哪几个词？它的权重只能分给这些词，而且加起来仍是 1。"
+           "“鱼”（第 2 个、最后一个词）要看的词里，有没有哪一个被掩码挡住？")
     if cat_row is None or fish_unchanged is None:
         return check_value(key, False, "还没写（not written yet）：先预测，把两个 None 换成你的答案。", where, how, hint,
                            diagnosis="not written")

@@ -139,8 +139,9 @@ PARAMETERS = Exercise(
                      Case("d_k ≠ d_v：d=10、h=2、d_k=3、d_v=5、d_o=10", (10, 2, 3, 5, 10), hidden=True),
                      Case("d_o ≠ d：d=6、h=3、d_k=d_v=2、d_o=4", (6, 3, 2, 2, 4), hidden=True)],
     _count,
-    where="四个矩阵：W_Q、W_K 各是 (d, h·d_k)，W_V 是 (d, h·d_v)，W_O 是 (h·d_v, d_o)。",
-    how="把四个形状的元素个数（行 × 列）加起来。",
+    where="本课第 2 节（公式）和第 3 节（手工搭两个头）：四个矩阵 W_Q、W_K、W_V、W_O 各乘在什么上、乘出什么形状。",
+    how="一个矩阵的行数 = 乘它的那个数组的列数，列数 = 乘出来的数组的列数；X 是 (n, d)，h 个头并排的 Q 有 h·d_k 列，"
+        "拼接后的输出有 h·d_v 列。写出四个形状，把每个的 行 × 列 加起来。",
     compare=_int_compare,
     passed_note="比较 Transformer base 和一个宽 512 的头：参数一样多——多头只是换了切法。",
     mistakes=[Mistake("少了 W_O：它也是这一层的参数。", "第四个矩阵。", lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv),

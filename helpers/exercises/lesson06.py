@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -29,10 +29,10 @@ def _rnn_cases():
     cases = [Case("一个词：h_0 = tanh(x_0 W_x + b)", (np.array([[1.0, 0.0]]), np.eye(2), np.eye(2), np.zeros(2))),
              Case("两个词、W_h = 单位矩阵：第二步要带上 h_0",
                   (np.array([[1.0, 0.0], [0.0, 1.0]]), np.eye(2), np.eye(2), np.zeros(2)))]
-    for n, d_in, d_h in ((6, 4, 4), (5, 3, 2), (12, 8, 8)):
-        cases.append(Case(f"随机的 {n} 个词、d_in={d_in}、d_h={d_h}",
-                          (r.normal(size=(n, d_in)), r.normal(0, 0.5, (d_in, d_h)), r.normal(0, 0.5, (d_h, d_h)),
-                           r.normal(0, 0.1, d_h)), hidden=True))
+    for n, d_in, d_state in ((6, 4, 4), (5, 3, 2), (12, 8, 8)):
+        cases.append(Case(f"随机的 {n} 个词、d_in={d_in}、d_state={d_state}",
+                          (r.normal(size=(n, d_in)), r.normal(0, 0.5, (d_in, d_state)),
+                           r.normal(0, 0.5, (d_state, d_state)), r.normal(0, 0.5, d_state)), hidden=True))
     return cases
 
 
@@ -47,11 +47,13 @@ def _pre_tanh(X, W_x, W_h, b):
 RNN = Exercise(
     "06-1", _rnn_cases, _rnn,
     where="h 从 0 开始；每一步用上一步的 h：h = tanh(x_t W_x + h W_h + b)；每一步的 h 都要存下来。",
-    how="h = np.zeros(d_h)；for x_t in X: h = np.tanh(x_t @ W_x + h @ W_h + b)，append；最后 np.array(列表)。",
+    how="h = np.zeros(d_state)（d_state = W_h.shape[0]）；for x_t in X: h = np.tanh(x_t @ W_x + h @ W_h + b)，append；最后 np.array(列表)。",
     compare=lambda g, w, c: compare_arrays(g, w, c, name="隐状态", atol=1e-9),
     mistakes=[Mistake("没有用上一步的 h：每个词各算各的，这不是循环。", "h @ W_h 那一项。",
                       lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, recur=False)),
-              Mistake("只返回了最后一个 h；要返回所有 n 个，形状 (n, d_h)。", "循环里存下每一步。",
+              Mistake("忘了偏置 b：每一步是 tanh(x_t W_x + h W_h + b)。", "括号里的第三项。",
+                      lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, np.zeros_like(b))),
+              Mistake("只返回了最后一个 h；要返回所有 n 个，形状 (n, d_state)。", "循环里存下每一步。",
                       lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, last=True)),
               Mistake("传给下一步的 h 没有经过 tanh（tanh 只用在了存下来的值上）。", "循环里 h 的更新。", _pre_tanh),
               Mistake("W_x 和 W_h 用反了：x_t 乘 W_x，h 乘 W_h。", "两个矩阵各乘谁。",
@@ -71,7 +73,7 @@ def check_rnn(fn, hint=None):
     return run_check(RNN, fn, hint)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _measured(kind, n, k):
     from ..compare import path_length
     return path_length(kind, n, k=k, rng=np.random.default_rng(61))
@@ -103,7 +105,7 @@ def _ok(kind, n, k):
 
 PATH = Exercise(
     "06-2", _path_cases, _path_ref,
-    where="从第 1 个词到第 n 个词要跨过 n − 1 个位置。RNN 每步前进 1；连续卷积每层最多前进 k − 1；"
+    where="从第 0 个词到第 n − 1 个词要跨过 n − 1 个位置。RNN 每步前进 1；连续卷积每层最多前进 k − 1；"
           "空洞卷积 L 层之后能看到 k**L 个位置；注意力一层就到。",
     how="连续卷积：向上取整的 (n − 1) / (k − 1)，用整数写 -(-(n - 1) // (k - 1))；空洞卷积：最小的 L 使 k**L ≥ n，"
         "用整数循环（seen *= k），不要用 math.log（浮点误差）。",
@@ -112,9 +114,9 @@ PATH = Exercise(
                       "向上取整成了 4，测得的是 3。", "用整数循环代替对数。", lambda kind, n, k: _log_float(kind, n, k, _ok)),
               Mistake("连续卷积按 n / k 算了；每层最多前进 k − 1 个位置，要跨过的是 n − 1 个位置。", "cnn 那一支。",
                       lambda kind, n, k: n // k if kind == "cnn" else _ok(kind, n, k)),
-              Mistake("连续卷积用了 n 而不是 n − 1：第 1 个词本来就在第 1 个位置。", "cnn 的距离。",
+              Mistake("连续卷积用了 n 而不是 n − 1：第 0 个词到第 n − 1 个词只隔 n − 1 个位置。", "cnn 的距离。",
                       lambda kind, n, k: -(-n // (k - 1)) if kind == "cnn" else _ok(kind, n, k)),
-              Mistake("RNN 按 n 步算了；从第 1 个词到第 n 个词是 n − 1 步。", "rnn 那一支。",
+              Mistake("RNN 按 n 步算了；从第 0 个词到第 n − 1 个词是 n − 1 步。", "rnn 那一支。",
                       lambda kind, n, k: n if kind == "rnn" else _ok(kind, n, k)),
               Mistake("空洞卷积按 k**L ≥ n − 1 算了（用了 log(n − 1)）：L 层之后能看到 k**L 个位置，要覆盖全部 n 个，"
                       "所以要 k**L ≥ n。", "空洞卷积那一支的不等式。",
@@ -125,7 +127,7 @@ PATH = Exercise(
 
 
 def check_path_length(fn, hint=None):
-    """Exercise 06-2: fn(kind, n, k) predicts the hops from the first word to the last; graded by measurement."""
+    """Exercise 06-2: fn(kind, n, k) predicts the hops from word 0 to word n − 1; graded by measurement."""
     return run_check(PATH, fn, hint)
 
 
@@ -145,7 +147,8 @@ MAX_LENGTH = Exercise(
                      Case("10¹⁶ − 1 字节、1 层 1 个头、1 字节：浮点开平方会多 1", (10 ** 16 - 1, 1, 1, 1), hidden=True)],
     _max_len,
     where="所有权重矩阵的字节数 = 层数 × 头数 × n² × 每个数的字节数；要它 ≤ memory_bytes 的最大整数 n。",
-    how="n² ≤ memory_bytes / (layers · h · bytes_per_number)；用 math.isqrt（整数平方根，向下取整）。",
+    how="n² ≤ memory_bytes / (layers · h · bytes_per_number)；用 math.isqrt（整数平方根，向下取整），"
+        "或者算出 n 之后检查 n² 真的 ≤ 这个数、不然减 1。",
     compare=_int_compare,
     passed_note="BERT-base 的权重在 16 GiB 里最多放下约 5 千个词元：n 翻倍，内存翻 4 倍。",
     mistakes=[Mistake("你按 n（线性）算了；每个头的权重矩阵是 n × n，要开平方。", "n² 那一项。",
@@ -155,8 +158,9 @@ MAX_LENGTH = Exercise(
                       lambda m, h, L, b: math.ceil(math.sqrt(m / (h * L * b)))),
               Mistake("四舍五入（round）会超出内存：要向下取整。", "取整的方向。",
                       lambda m, h, L, b: round(math.sqrt(m / (h * L * b)))),
-              Mistake("你用浮点数开平方（math.sqrt 或 np.sqrt）再取整：n 很大时 m / (h·L·b) 和 sqrt 都有舍入误差，"
-                      "10¹⁶ − 1 开平方得到 1e8，可 1e8 的平方已经超出。", "用整数运算。",
+              Mistake("你用浮点数开平方（math.sqrt 或 np.sqrt）再取整：float 只有约 16 位有效数字，10¹⁶ − 1 变成 float "
+                      "就被舍入成 10¹⁶，开平方得到 1e8，可 1e8 的平方已经超出。用 math.isqrt（整数平方根），"
+                      "或者检查 n² ≤ 那个数、不然减 1。", "用整数运算：math.isqrt。",
                       lambda m, h, L, b: int(math.sqrt(m / (h * L * b)))),
               Mistake("少乘了头数：每个头都有自己的 n × n 矩阵。", "头数。", lambda m, h, L, b: math.isqrt(m // (L * b)))])
 
@@ -175,7 +179,7 @@ def _longest_within(hops: int, k: int) -> int:
 
 
 def check_longest_within(n_max, hops: int = 4, k: int = 3, hint=None):
-    """Exercise 06-4 (reasoning): the longest n for which a dilated CNN (kernel k) links word 1 to word n in ≤ hops.
+    """Exercise 06-4 (reasoning): the longest n for which a dilated CNN (kernel k) links word 0 to word n − 1 in ≤ hops.
 
     The table of the lesson goes from n to hops; this asks the other way round. Graded by measurement
     (the colouring method of the lesson), not by a typed-in number.
@@ -184,10 +188,13 @@ def check_longest_within(n_max, hops: int = 4, k: int = 3, hint=None):
 
     key = "06-4"
     where = "空洞卷积 L 层之后能看到多少个位置？要让它 ≥ n，n 最大能到多少？"
-    how = f"L = {hops} 层之后能看到 k**L = {k}**{hops} 个位置；n 不超过这个数就够了。"
+    how = ("空洞卷积每加一层，最后一个词能看到的位置数乘以 k。"
+           f"从 1 层数到 {hops} 层，算出能看到多少个位置：句子不比它长就行。")
     if n_max is None:
         return check_value(key, False, "还没写（not written yet）：把 None 换成一个整数。", where, how, hint,
                            diagnosis="not written")
+    if isinstance(n_max, (float, np.floating)) and float(n_max).is_integer():
+        n_max = int(n_max)  # 81.0 is 81
     if isinstance(n_max, (bool, np.bool_)) or not isinstance(n_max, (int, np.integer)):
         return check_value(key, False, f"n_max 应是一个整数（句子的词数），收到 {n_max!r}。", where, how, hint,
                            diagnosis="format")

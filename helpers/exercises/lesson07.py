@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
 from ..coref import decide
+from ._core import Case, CheckResult, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
 
 
 def _top(w, t, q, k):
@@ -69,7 +69,9 @@ TOP_HEAD = Exercise(
               Mistake("你只在第 0 层里找了；要在所有层、所有头里找。", "第一个轴也要搜索。",
                       lambda w, t, q, k: (0, int(np.argmax(w[0, :, t.index(q), t.index(k)])))),
               Mistake("层和头的顺序反了：返回 (层, 头)。", "unravel_index 的结果顺序。",
-                      lambda w, t, q, k: _top(w, t, q, k)[::-1])])
+                      lambda w, t, q, k: _top(w, t, q, k)[::-1]),
+              Mistake("层和头都从 1 数起了：课程里层和头都从 0 数（第 0 层、第 0 个头），np.argmax 给的下标就是。"
+                      "不要再加 1。", "返回之前的 + 1。", lambda w, t, q, k: tuple(x + 1 for x in _top(w, t, q, k)))])
 
 
 def check_top_head(fn, hint=None):
@@ -126,7 +128,7 @@ def check_previous_token_head(fn, hint=None):
 
 
 MARGIN = 0.1  # the lesson's rule (helpers.coref.decide): an answer only when the top weight leads by ≥ 0.1
-_FEATURE_WORDS = {"动物": ("动物", "animal"), "地点": ("地点", "地方", "place", "location")}
+
 
 
 def _decide(weights, labels, margin=MARGIN):
@@ -134,12 +136,36 @@ def _decide(weights, labels, margin=MARGIN):
     return decide(weights, labels, margin=margin)
 
 
+WHY_BROKEN = """**玩具模型为什么把 “it” 指错了？**（选一个字母）
+
+- A. 第 1 层的 “it” 在找带“动物”特征的名词（它从第 0 层的形容词拿到了“动物”）；it 真正指的那个词在词表里的“动物”特征比句子里另一个名词弱。
+- B. 第 1 层的 “it” 在找带“地点”特征的名词（它从第 0 层的形容词拿到了“地点”）；it 真正指的那个词在词表里的“地点”特征比句子里另一个名词弱。
+- C. 模型不认识句子里的某个词，只好乱猜。
+- D. 模型总是选离 “it” 最近的名词。"""
+
+_FEATURE_OPTION = {"动物": "A", "地点": "B"}
+
+
+def _why_wrong(letter: str, wanted: str) -> str:
+    """What is wrong with the reason `letter`, when "it" looked for the feature `wanted`."""
+    if letter in _FEATURE_OPTION.values():
+        told = "动物" if letter == "A" else "地点"
+        return (f"{letter} 不对：你的句子里 “it” 从第 0 层的形容词拿到的是“{wanted}”特征，不是“{told}”。"
+                f"第 1 层按“{wanted}”去找名词；看看 CorefExplorer 里 “it” 在第 0 层看的是哪个形容词。")
+    if letter == "C":
+        return ("C 不对：句子里的词模型都认识（不认识的词，检查会先指出来）。它认识每个词，只是每个词的特征是词表"
+                "写死的，和这句话的意思无关。")
+    return ("D 不对：这个玩具模型没有位置信息，根本不知道谁离 “it” 近；把两个名词对调位置，权重也只是跟着对调。"
+            "它只按特征找词。")
+
+
 def check_broken_coref(sentence, intended, why, hint=None):
     """Exercise 07-3 (design): a sentence on which the toy two-layer model clearly resolves "it" wrongly, and why.
 
     Clearly: in layer 1 (0-based) the top weight of "it" goes to a word other than `intended` and leads the runner-up by
-    at least MARGIN (the lesson's `decide` rule); a tie or a flat row is no answer. `why` must name the feature
-    (“动物” or “地点”) that layer 1 looked for.
+    at least MARGIN (the lesson's `decide` rule); a tie or a flat row is no answer. `why` is a letter of WHY_BROKEN:
+    the right one names the feature (“动物” or “地点”) that layer 1 looked for in this sentence; every wrong letter
+    gets its own reason.
     """
     from ..coref import resolve
     from ..text import load_vocabulary
@@ -178,14 +204,20 @@ def check_broken_coref(sentence, intended, why, hint=None):
                            where, how, hint, diagnosis="model right")
     it = len(r.tokens) - 1 - r.tokens[::-1].index("it")
     features = load_vocabulary().features
-    wanted = max(_FEATURE_WORDS, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 0 (X1 = after it)
-    text = why.strip() if isinstance(why, str) else ""
-    if len(text) < 8 or not any(word in text.lower() for word in _FEATURE_WORDS[wanted]):
+    wanted = max(_FEATURE_OPTION, key=lambda f: r.X1[it, features.index(f)])  # what "it" took from layer 0 (X1 = after it)
+    letter = why.strip().strip(".。 )）").upper() if isinstance(why, str) else None
+    if letter is None or letter == "":
         return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {target}；{reason}）。"
-                           "还差一步：在 why 里用一两句话写下它为什么会错——说出第 1 层的“it”在找哪种特征"
-                           "（“动物”还是“地点”），以及为什么找到的不是你说的词。", where, how, hint, diagnosis="no why")
+                           "还差一步：在 WHY_BROKEN 的选项里选出它为什么会错，把字母填进 why。", where, how, hint,
+                           diagnosis="no why")
+    if letter not in ("A", "B", "C", "D"):
+        return CheckResult(False, f"why 应是一个字母 \"A\"、\"B\"、\"C\" 或 \"D\"（WHY_BROKEN 的选项），收到 {why!r}。"
+                                  "（Expected one letter A–D.）", "format")
+    if letter != _FEATURE_OPTION[wanted]:
+        return check_value(key, False, f"模型确实答错了（“it” → {got}），但原因选错了。{_why_wrong(letter, wanted)}",
+                           where, how, hint, diagnosis=f"why {letter}")
     return check_value(key, True, "", "", "", hint,
                        passed=f"你让模型出错了：第 1 层 “it” → {got}（{row}），而它指的是 {target}。"
                               f"“it” 从第 0 层拿到的是“{wanted}”特征：{got} 的“{wanted}”是 "
                               f"{fmt(float(r.X0[r.tokens.index(got), features.index(wanted)]))}，{target} 的是 "
-                              f"{fmt(float(r.X0[r.tokens.index(target), features.index(wanted)]))}。你的解释：{text}")
+                              f"{fmt(float(r.X0[r.tokens.index(target), features.index(wanted)]))}。")

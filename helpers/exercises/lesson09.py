@@ -7,8 +7,8 @@ import numpy as np
 from ._core import Case, Exercise, Mistake, _Reject, compare_arrays, rng, run_check
 
 
-def _pe(n, d, swap=False, exponent_scale=1.0, all_sin=False):
-    pos = np.arange(n)[:, None]  # (n, 1)
+def _pe(n, d, swap=False, exponent_scale=1.0, all_sin=False, first=0):
+    pos = np.arange(first, first + n)[:, None]  # (n, 1)
     i = np.arange(0, d, 2)[None, :]  # (1, d/2): the even column numbers 2i
     angle = pos / 10000 ** (exponent_scale * i / d)  # (n, d/2)
     pe = np.zeros((n, d))
@@ -37,6 +37,8 @@ POSITIONAL = Exercise(
               Mistake("sin 和 cos 是拼接起来的（前一半列全是 sin，后一半全是 cos）；应交错放：偶数列 sin，奇数列 cos。",
                       "0::2 和 1::2：隔一列放一个。",
                       lambda n, d: np.concatenate([np.sin(_angle(n, d)), np.cos(_angle(n, d))], axis=1)),
+              Mistake("位置从 1 数起了：第 0 个词的位置是 0（它的编码是 sin 0 = 0、cos 0 = 1 交错），和课程里所有下标一样从 0 开始。",
+                      "pos = np.arange(n)。", lambda n, d: _pe(n, d, first=1)),
               Mistake("指数用了 i / d，其中 i 是 0, 1, 2, 3：公式里的 2i 是偶数列号 0, 2, 4, 6。", "指数。",
                       lambda n, d: _pe(n, d, exponent_scale=0.5))])
 
@@ -85,10 +87,16 @@ def check_self_attention_layer(fn, hint=None):
     return run_check(SELF_ATTENTION, fn, hint)
 
 
-def _ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True):
+def _ln(x, g, b, eps=1e-12, ddof=0, axis=-1, affine=True, how="inside"):
     mu = x.mean(axis, keepdims=True)
     var = x.var(axis, ddof=ddof, keepdims=True)
-    y = (x - mu) / np.sqrt(var + eps)
+    if how == "inside":
+        y = (x - mu) / np.sqrt(var + eps)
+    elif how == "outside":  # (std + eps)
+        y = (x - mu) / (np.sqrt(var) + eps)
+    else:  # eps ignored; a zero standard deviation replaced by 1
+        s = np.sqrt(var)
+        y = (x - mu) / np.where(s == 0, 1.0, s)
     return y * g + b if affine else y
 
 
@@ -96,9 +104,11 @@ CONSTANT = "有一行所有数都相同：方差是 0，不加 ε 就是 0 / 0 =
 
 
 def _ln_compare(got, want, case):
-    """ε = 1e-12 (BERT) and ε = 1e-5 (PyTorch's default) both pass; a constant row needs some ε > 0."""
+    """ε = 1e-12 (BERT) and ε = 1e-5 (PyTorch's default) both pass as a default; an ε passed in is used exactly."""
     reason = compare_arrays(got, want, case, name="归一化结果", atol=1e-6)
-    if reason is None or compare_arrays(got, _ln(*case.args, eps=1e-5), case, name="归一化结果", atol=1e-6) is None:
+    if reason is None or len(case.args) == 4 or not np.allclose(want, _ln(*case.args), equal_nan=True):
+        return reason  # an eps passed in is used exactly; a mistake's value is compared as it is
+    if compare_arrays(got, _ln(*case.args, eps=1e-5), case, name="归一化结果", atol=1e-6) is None:
         return None
     return reason
 
@@ -109,7 +119,11 @@ def _ln_cases():
             Case("4 个词、8 维", (r.normal(size=(4, 8)) * 5 + 2, r.normal(size=8), r.normal(size=8)), hidden=True),
             Case("一行全是 0.5（方差为 0）", (np.array([[0.5, 0.5, 0.5, 0.5], [1.0, -1.0, 2.0, 0.0]]), np.ones(4),
                                             np.full(4, 0.1)), hidden=True, nan_reason=CONSTANT),
-            Case("批次 (2, 3, 6)", (r.normal(size=(2, 3, 6)), np.ones(6), np.full(6, 0.5)), hidden=True)]
+            Case("批次 (2, 3, 6)", (r.normal(size=(2, 3, 6)), np.ones(6), np.full(6, 0.5)), hidden=True),
+            Case("方差约 1e-12 的一行，eps = 1e-3（参数传进来）",
+                 (np.stack([1.0 + 1e-6 * r.normal(size=6), r.normal(size=6)]), np.ones(6), np.zeros(6), 1e-3), hidden=True),
+            Case("方差约 1e-3 的行，eps = 1e-3",
+                 (0.03 * r.normal(size=(3, 5)), r.normal(size=5), r.normal(size=5), 1e-3), hidden=True)]
 
 
 LAYER_NORM = Exercise(
@@ -118,15 +132,30 @@ LAYER_NORM = Exercise(
     how="mu = x.mean(-1, keepdims=True)；var = x.var(-1, keepdims=True)（总体方差，np.var 的默认）；"
         "(x - mu) / np.sqrt(var + eps) * gamma + beta，eps = 1e-12。",
     compare=_ln_compare,
+    errors=[("positional argument", "你的函数没有 eps 参数：题目给的签名是 layer_norm(x, gamma, beta, eps=1e-12)，"
+                                    "检查会传入别的 eps（例如 1e-3）。", "def 那一行：保留 eps=1e-12 这个参数，并在分母里用它。")],
     mistakes=[Mistake("少了 ε：方差为 0 的一行（所有数都相同）得到 0 / 0 = NaN。", "√(方差 + ε)。",
-                      lambda x, g, b: _ln(x, g, b, eps=0.0)),
+                      lambda x, g, b, *e: _ln(x, g, b, eps=0.0)),
+              Mistake("没有用参数 eps：传进来的 eps = 1e-3 时，你的结果和 eps 很小时一样"
+                      "（标准差为 0 时换成 1 不等于加 ε）。", "分母要用参数 eps：√(方差 + eps)。",
+                      lambda x, g, b, *e: _ln(x, g, b, how="ignore")),
+              Mistake("ε 加在了根号外面：你除以的是 (标准差 + ε)，公式是 √(方差 + ε)。方差很小时两者差得很多。",
+                      "分母：ε 在根号里面。", lambda x, g, b, *e: _ln(x, g, b, *e[:1], how="outside")),
+              Mistake("没有用参数 eps：你用的是固定的 ε（比如 1e-12 或 1e-5），可这个例子传进来的 eps 不同。",
+                      "函数的 eps 参数。", lambda x, g, b, *e: _ln(x, g, b) if e else None),
+              Mistake("没有用参数 eps：你用的是固定的 ε（比如 1e-12 或 1e-5），可这个例子传进来的 eps 不同。",
+                      "函数的 eps 参数。", lambda x, g, b, *e: _ln(x, g, b, 1e-5) if e else None),
               Mistake("用了样本方差（ddof=1）；LayerNorm 用总体方差（np.var 的默认 ddof=0）。", "var 的 ddof。",
-                      lambda x, g, b: _ln(x, g, b, ddof=1)),
+                      lambda x, g, b, *e: _ln(x, g, b, *e[:1], ddof=1)),
               Mistake("沿错了轴：要对每个词（每一行，axis=-1）归一化，不是每一列。", "mean 和 var 的 axis。",
-                      lambda x, g, b: _ln(x, g, b, axis=0)),
-              Mistake("没有乘 γ、加 β。", "最后一步。", lambda x, g, b: _ln(x, g, b, affine=False))])
+                      lambda x, g, b, *e: _ln(x, g, b, *e[:1], axis=0)),
+              Mistake("没有乘 γ、加 β。", "最后一步。", lambda x, g, b, *e: _ln(x, g, b, *e[:1], affine=False))])
 
 
 def check_layer_norm(fn, hint=None):
-    """Exercise 09-3: fn(x, gamma, beta) = LayerNorm over the last axis; ε = 1e-12 (BERT) or up to 1e-5 (PyTorch)."""
+    """Exercise 09-3: fn(x, gamma, beta, eps=1e-12) = LayerNorm over the last axis.
+
+    As a default ε = 1e-12 (BERT) or 1e-5 (PyTorch) both pass; two hidden cases pass eps = 1e-3 explicitly, on rows
+    with a tiny variance, where ε inside the root, ε outside it and no ε at all differ measurably.
+    """
     return run_check(LAYER_NORM, fn, hint)

@@ -14,6 +14,7 @@ module             widget                 lesson
 ``compare``        ReachExplorer          06
 ``coref``          CorefExplorer          07
 ``model_view``     ModelExplorer          07
+``quiz``           QuizWidget             09
 =================  =====================  =======
 
 Each class keeps its state in plain attributes (``tokens``, ``Q``, ``weights`` …) so tests set
@@ -30,8 +31,10 @@ from .masks import MaskExplorer
 from .model_view import ModelExplorer
 from .multihead import MultiHeadExplorer
 from .qkv_editor import QKVEditor
+from .quiz import QuizWidget
 from .scaling import ScalingExplorer, TemperatureExplorer
 from .sentence import SentenceExplorer
 
 __all__ = ["SentenceExplorer", "QKVEditor", "ScalingExplorer", "TemperatureExplorer", "MaskExplorer",
-           "MultiHeadExplorer", "ReachExplorer", "CorefExplorer", "ModelExplorer"]
+           "MultiHeadExplorer", "ReachExplorer", "CorefExplorer", "ModelExplorer",
+           "QuizWidget"]

@@ -25,7 +25,7 @@ class ReachExplorer(_Widget):
     kind : str
         One of helpers.compare.KINDS.
     source : int
-        The chosen word (0-based; the slider shows 1-based positions).
+        The chosen word (0-based, as the slider shows it).
     reached : ndarray of bool, shape (4, n)
         Row s: positions reached after s hops (row 0: the word itself).
     needed : ndarray of int, shape (n,)
@@ -43,12 +43,12 @@ class ReachExplorer(_Widget):
         self.length = W.IntSlider(value=n, min=4, max=self.MAX_N, description="句长 n", continuous_update=False)
         self.layer = W.ToggleButtons(options=[(palette.KIND_SHORT_LABELS[c], c) for c in compare.KINDS], value=kind,
                                      description="层 layer", style={"button_width": "150px"})
-        self.word = W.IntSlider(value=source + 1, min=1, max=n, description="第几个词", continuous_update=False)
+        self.word = W.IntSlider(value=source, min=0, max=n - 1, description="第几个词", continuous_update=False)
         self.view = W.HTML()
         self.length.observe(lambda c: self._on_length(c["new"]), "value")
         self.layer.observe(lambda c: self._guard(self.update, self.n, c["new"], self.source), "value")
         self.word.observe(
-            lambda c: None if self.syncing else self._guard(self.update, self.n, self.kind, c["new"] - 1), "value")
+            lambda c: None if self.syncing else self._guard(self.update, self.n, self.kind, c["new"]), "value")
         self._guard(self.update, n, kind, source)
         self.widget = W.VBox([self.layer, W.HBox([self.length, self.word]), self.view])
 
@@ -56,8 +56,8 @@ class ReachExplorer(_Widget):
         source = min(self.source, n - 1)
         if self._guard(self.update, n, self.kind, source):
             with self._syncing():
-                self.word.max = n
-                self.word.value = source + 1
+                self.word.max = n - 1
+                self.word.value = source
 
     def update(self, n: int, kind: str, source: int) -> None:
         """Measure the reach of word `source` in a sentence of n words (raises ValueError on bad input)."""
@@ -75,7 +75,7 @@ class ReachExplorer(_Widget):
         elif last < 0:
             summary = "这个词影响不到最后一个词。"
         else:
-            summary = (f"从第 {source + 1} 个词到最后一个词（第 {n} 个）：至少 {last} {unit}"
+            summary = (f"从第 {source} 个词到最后一个词（第 {n - 1} 个，从 0 数）：至少 {last} {unit}"
                        f"（{palette.KIND_LABELS[kind]}，k = {self.k}）。")
         note = ("RNN 只有 1 层，但信息要一步一步传：h_{t-1} → h_t。" if kind == "rnn" else
                 "这里的 RNN 和 CNN 都只往右传（因果 causal）；注意力两边都看。")

@@ -135,7 +135,7 @@ class ScalingExplorer(_Widget):
         stats = score_spread(d_k, rng=np.random.default_rng(self.seed.value), n_keys=self.N_KEYS)
         self.stats = stats
         keys = [f"k{j}" for j in range(self.N_KEYS)]
-        self._show(_stats_html(d_k, stats) + 
+        self._show(_stats_html(d_k, stats) +
             '<div style="display:flex;flex-wrap:wrap;gap:18px">'
             + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="一个查询的分数 q·k（不缩放；橙色 = 负数）")

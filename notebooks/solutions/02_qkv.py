@@ -1,5 +1,4 @@
 # 第 02 课练习的参考答案 (reference solutions). 先自己试，再看答案！
-import numpy as np
 
 
 def project(X, W_Q, W_K, W_V):

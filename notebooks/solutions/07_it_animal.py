@@ -17,8 +17,8 @@ def previous_token_scores(weights):
     return weights[:, :, i, i - 1].mean(axis=-1)       # (L, h, n-1) -> (L, h)
 
 
-# 玩具词表里 fish 是“食物”，几乎没有“动物”特征：第 0 层 it 从 tired 拿到“动物”，
-# 第 1 层去找带“动物”的名词，只能找到 cat——可是没吃东西、累了的是 fish。
+# 玩具词表里 fish 的“动物”特征只有 0.5（cat 是 1）：第 0 层 it 从 tired 拿到“动物”，
+# 第 1 层去找“动物”特征最强的名词，找到了 cat——可是没吃东西、累了的是 fish。
 sentence = "The fish didn't eat the cat because it was tired."
 intended = "fish"
-why = "词表里 fish 是食物、几乎不带“动物”特征；it 从 tired 拿到“动物”后，第 1 层只会去找带“动物”的 cat。"
+why = "A"  # 第 1 层的 it 找“动物”；fish 的“动物”特征（0.5）比 cat（1）弱
