@@ -241,6 +241,77 @@ def test_a_pass_forgets_the_tries_and_the_tier_may_be_given_as_text():
     ex.reset_hints()
 
 
+def test_an_argument_named_in_pure_must_not_be_changed_in_place():
+    def fresh():
+        return [C.Case("x, d, n", (np.array([1.0, np.nan]), {"w": np.array([3.0])}, 2))]
+
+    toy = C.Exercise("toy-pure", fresh, lambda x, d, n: 2 * x, where="W", how="H", pure=("x", "d", "n"))
+
+    def writes_x(x, d, n):
+        x *= 2
+        return x
+
+    def writes_d(x, d, n):
+        d["w"][0] = 0
+        return 2 * x
+
+    def adds_key(x, d, n):
+        d["v"] = np.zeros(1)
+        return 2 * x
+
+    def clears(x, d, n):
+        d.clear()
+        return 2 * x
+
+    def reshapes(x, d, n):
+        x.shape = (2, 1)
+        return 2 * x.ravel()
+
+    ex.reset_hints()
+    r = C.run_check(toy, writes_x)
+    assert r.diagnosis == "in place" and not r.passed
+    assert r.message.startswith("第 1 个例子（x, d, n）：你改动了传入的 x（原地修改，像 -=、*=、x[0] = 0）：调用者手里的数组也跟着变了。"
+                                "要返回新数组，不要改动输入。\n"), r.message
+    ex.reset_hints()
+    assert "往哪里看：每一个 -=、+=、*= 和下标赋值" in C.run_check(toy, writes_x, hint=2).message
+    for fn, said in ((writes_d, "d"), (adds_key, "d"), (clears, "d"), (reshapes, "x")):
+        ex.reset_hints()
+        result = C.run_check(toy, fn)
+        assert result.diagnosis == "in place" and f"你改动了传入的 {said}（" in result.message, (fn.__name__, result.message)
+
+    def writes_both(x, d, n):
+        writes_d(x, d, n)
+        return writes_x(x, d, n)
+
+    ex.reset_hints()
+    assert "你改动了传入的 x、d（" in C.run_check(toy, writes_both).message
+    ex.reset_hints()
+    assert C.run_check(toy, lambda x, d, n: 2 * x).passed  # NaN stays NaN: unchanged; n is no array
+    unnamed = C.Exercise("toy-pure", fresh, lambda x, d, n: 2 * x, where="W", how="H", pure=("", "d"))
+    assert C.run_check(unnamed, writes_x).passed  # an empty name: that argument may change
+
+
+def test_telling_mistakes_apart_reruns_the_reader_on_copies_and_silently():
+    fixed = [C.Case("a", (np.array([1.0, 2.0]),)), C.Case("b", (np.array([5.0]),))]
+    one = C.Mistake("加 1", "A", lambda x: x + 1)
+    odd = C.Mistake("奇怪的", "B", lambda x: np.where(x > 4, 100.0, x + 1))
+
+    def reader(x):
+        y = np.where(x > 4, 100.0, x + 1) + 0 * np.log(x - x + 1)  # log(1) = 0
+        np.log(x * 0)  # a -inf the reader never sees: numpy stays silent here too
+        x += 1000  # writes into its input: only into a copy
+        return y
+
+    ex.reset_hints()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = C.run_check(_toy([one, odd], fixed), reader)
+    assert result.diagnosis == "奇怪的" and caught == []
+    np.testing.assert_array_equal(fixed[0].args[0], [1.0, 2.0])
+    np.testing.assert_array_equal(fixed[1].args[0], [5.0])
+    ex.reset_hints()
+
+
 def test_check_value_grades_with_the_same_tiers_and_not_written_is_not_a_try():
     ex.reset_hints()
     assert C.check_value("toy-v", True, "错", "W", "H", passed="对了").message == "对了"
@@ -284,6 +355,10 @@ def test_compare_arrays_tolerances():
     assert C.compare_arrays(np.float32([5e-5, 1.0]), np.array([0.0, 1.0])) is None
     want = np.array([1 / 3, 2 / 3, 1e-3])
     assert C.compare_arrays(want.astype(np.float32), want) is None
+    # atol = max(1e-6, rtol · max|want|) with rtol = 1000 float32 epsilons: |got - want| ≤ atol + rtol · |want|
+    assert C.compare_arrays(np.array([1.0002]), np.array([1.0])) is None  # 2e-4 ≤ 1.19e-4 + 1.19e-4
+    assert C.compare_arrays(np.array([1.0003]), np.array([1.0])) is not None
+    assert C.compare_arrays(np.array([-1000.0, 0.05]), np.array([-1000.0, 0.0])) is None  # the scale is max |want|
     # float32 level means 1000 float32 epsilons (1000 × 1.19e-7): just inside passes, just outside does not
     assert C.compare_arrays(np.float32([1.0, 1.1915e-4]), np.array([1.0, 0.0])) is None
     assert C.compare_arrays(np.float32([1.0, 1.1925e-4]), np.array([1.0, 0.0])) is not None
