@@ -8,8 +8,8 @@ from exercise_harness import assert_hint_tiers, not_written
 
 import helpers.attention as A
 from helpers import exercises as ex
-from helpers.exercises._core import CheckResult, fmt
 from helpers.exercises import _core as C
+from helpers.exercises._core import CheckResult, fmt
 
 
 def test_fmt_is_readable():
