@@ -1,11 +1,14 @@
 """helpers.exercises._core: readable numbers, hint tiers, the not-written message, the forbidden-helper guard."""
 
+import warnings
+
 import numpy as np
 import pytest
 from exercise_harness import assert_hint_tiers, not_written
 
 import helpers.attention as A
 from helpers import exercises as ex
+from helpers.exercises import _core as C
 from helpers.exercises._core import CheckResult, fmt
 
 
@@ -74,6 +77,332 @@ def test_forbidden_helpers_are_caught_under_any_alias():
 def test_check_result_renders_as_coloured_html():
     assert "#D55E00" in CheckResult(False, "x")._repr_html_() and "#009E73" in CheckResult(True, "x")._repr_html_()
     assert repr(CheckResult(True, "好")) == "✓ 好" and not CheckResult(False, "x")
+
+
+# ------------------------------------------------------------------ the core on toy exercises (added by mutation testing)
+# A toy exercise "double x" built directly on _core, so these tests do not depend on any lesson's cases.
+
+
+def _toy(mistakes=(), cases=None, **extra):
+    fixed = cases or [C.Case("x = [1, 2]", (np.array([1.0, 2.0]),)), C.Case("x = [3]", (np.array([3.0]),), hidden=True)]
+    return C.Exercise("toy-double", lambda: fixed, lambda x: 2 * x, where="WHERE", how="HOW", mistakes=list(mistakes),
+                      **extra)
+
+
+PLUS_TWO = C.Mistake("加了 2 而不是乘 2", "看 + 号", lambda x: x + 2)
+
+
+def test_a_right_answer_passes_with_the_count_of_hidden_cases():
+    ex.reset_hints()
+    result = C.run_check(_toy(), lambda x: x * 2)
+    assert result.passed and result.diagnosis == ""
+    assert result.message == "全部 2 个例子都通过了（其中 1 个是隐藏的）。"
+    noted = C.run_check(_toy(passed_note="记住它。"), lambda x: x * 2)
+    assert noted.message == "全部 2 个例子都通过了（其中 1 个是隐藏的）。 记住它。"
+
+
+def test_a_named_mistake_is_diagnosed_and_the_tiers_follow():
+    ex.reset_hints()
+    first = C.run_check(_toy([PLUS_TWO]), lambda x: x + 2)
+    assert not first.passed and first.diagnosis == "加了 2 而不是乘 2"
+    assert first.message == ("第 1 个例子（x = [1, 2]）：加了 2 而不是乘 2\n"
+                             "（再失败一次会告诉你往哪里看；在检查函数里加上 hint=3，看怎么做。）")
+    second = C.run_check(_toy([PLUS_TWO]), lambda x: x + 2)
+    assert second.message == "第 1 个例子（x = [1, 2]）：加了 2 而不是乘 2\n往哪里看：看 + 号\n（在检查函数里加上 hint=3 看怎么做。）"
+    ex.reset_hints()
+    third = C.run_check(_toy([PLUS_TWO]), lambda x: x + 2, hint=3)
+    assert third.message == "第 1 个例子（x = [1, 2]）：加了 2 而不是乘 2\n往哪里看：看 + 号\n怎么做：HOW"
+    ex.reset_hints()
+
+
+def test_an_unnamed_mismatch_on_a_hidden_case_gives_the_worst_entry():
+    ex.reset_hints()
+    result = C.run_check(_toy([PLUS_TWO]), lambda x: x * 2 if x.size > 1 else x)  # wrong only on the hidden case
+    assert not result.passed and result.diagnosis == ""
+    assert result.message.startswith("隐藏的第 2 个例子（x = [3]）：结果下标 (0,) 处应是 6，你的是 3。\n"), result.message
+    ex.reset_hints()
+
+
+def test_not_written_none_and_crashes_each_have_their_message():
+    ex.reset_hints()
+    toy = _toy(errors=[("boom", "爆炸了", "看引信")])
+
+    def not_written(x):
+        raise NotImplementedError
+
+    assert C.run_check(toy, not_written).message == C.NOT_WRITTEN and not C.run_check(toy, not_written)
+    none = C.run_check(toy, lambda x: None)
+    assert none.diagnosis == "none" and none.message.startswith("第 1 个例子（x = [1, 2]）：函数没有返回值（忘了 return？）。")
+
+    def named(x):
+        raise ValueError("boom!")
+
+    def unnamed(x):
+        raise KeyError("k")
+
+    r = C.run_check(toy, named)
+    assert r.diagnosis == "爆炸了"
+    assert r.message.startswith("第 1 个例子（x = [1, 2]）运行出错：爆炸了\n（numpy 的原话 original error: ValueError: boom!）\n")
+    r = C.run_check(toy, unnamed)
+    assert r.diagnosis == "error" and r.message.startswith("第 1 个例子（x = [1, 2]）运行出错：KeyError: 'k'\n")
+    given_text = C.run_check(toy, "2 * x")
+    assert given_text.message == "请传入你写的函数，收到的是 str。（Pass the function you wrote, not a str.）"
+    assert not given_text.passed
+    ex.reset_hints()
+
+
+def test_when_several_mistakes_match_the_one_that_agrees_on_every_case_is_named():
+    # on case 1 both mistakes give [2, 3]; case 2 makes the reader crash; case 3 tells them apart
+    cases = [C.Case("a", (np.array([1.0, 2.0]),)), C.Case("b", (np.array([0.0]),)), C.Case("c", (np.array([5.0]),))]
+    plus_one = C.Mistake("加 1", "A", lambda x: x + 1)
+    odd = C.Mistake("奇怪的", "B", lambda x: np.where(x > 4, 100.0, x + 1))
+
+    def reader(x):
+        if x[0] == 0:
+            raise ValueError("crash")
+        return np.where(x > 4, 100.0, x + 1)
+
+    ex.reset_hints()
+    assert C.run_check(_toy([plus_one, odd], cases), reader).diagnosis == "奇怪的"
+    # a mistake that cannot be computed on a case (returns None, or raises) does not count against it there
+    silent = C.Mistake("安静的", "C", lambda x: None if x[0] == 5 else x + 1)
+    fragile = C.Mistake("脆弱的", "D", lambda x: x + 1 if x[0] != 5 else x[9])  # IndexError on case c
+    for other in (silent, fragile):
+        ex.reset_hints()
+        assert C.run_check(_toy([plus_one, other], cases), lambda x: x + 1 if x[0] != 5 else x * 0).diagnosis == other.what
+    ex.reset_hints()
+
+
+def test_a_mistake_that_raises_is_no_match_and_numpy_stays_silent():
+    raises = C.Mistake("会出错的", "D", lambda x: x.reshape(7))  # ValueError: no match, never a traceback
+    divides = C.Mistake("除以 0", "E", lambda x: x / 0)  # inf, and no RuntimeWarning reaches the reader
+    ex.reset_hints()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = C.run_check(_toy([raises, divides]), lambda x: x / (x - x) * 0 + 1)  # the reader's 0/0 is silent too
+    assert result.diagnosis == "" and "结果里有 NaN 或 inf（第一个在下标 (0,)）" in result.message
+    ex.reset_hints()
+
+
+def test_a_tuple_of_two_arrays_is_matched_to_the_mistake_that_returns_one():
+    both = C.Mistake("返回了 (output, weights)", "return 那一行", lambda x: (2 * x, x))
+    ex.reset_hints()
+    result = C.run_check(_toy([both]), lambda x: (2 * x, x))
+    assert result.diagnosis == "返回了 (output, weights)"
+    other = C.run_check(_toy([both]), lambda x: (x, x))  # the same shapes, other numbers: no match
+    assert other.diagnosis == "" and "你返回了一个含 2 个数组的元组" in other.message
+    with_nan = C.Mistake("全被掩码的行是 NaN", "掩码", lambda x: (x * np.nan, x))
+    assert C.run_check(_toy([with_nan]), lambda x: (x * np.nan, x)).diagnosis == "全被掩码的行是 NaN"  # NaN = NaN here
+    text = C.run_check(_toy([both]), lambda x: "abc")  # not numbers: no mistake matches, the reason is said
+    assert text.diagnosis == "" and "结果应是数值数组，收到 str。" in text.message
+    ex.reset_hints()
+
+
+def test_nothing_the_check_calls_can_change_the_cases():
+    x, d = np.array([1.0, 2.0]), {"w": np.array([3.0])}
+    cases = [C.Case("x, d", (x, d))]
+
+    def writes(x, d):
+        x *= 10
+        d["w"] *= 10
+        return x
+
+    toy = C.Exercise("toy-in-place", lambda: cases, writes, where="W", how="H", mistakes=[C.Mistake("m", "w", writes)])
+    ex.reset_hints()
+    assert C.run_check(toy, writes).passed
+    assert C.run_check(toy, lambda x, d: x).diagnosis == ""  # the mistake ran on copies: x, not 10 x, is no match
+    np.testing.assert_array_equal(x, [1.0, 2.0])
+    np.testing.assert_array_equal(d["w"], [3.0])
+    ex.reset_hints()
+
+
+def test_a_custom_comparison_is_used_and_its_rejection_is_the_reason():
+    def exact(got, want, case):
+        if not isinstance(got, np.ndarray):
+            raise C._Reject("要返回数组。")
+        return None if np.array_equal(got, want) else "不完全相等。"
+
+    ex.reset_hints()
+    toy = _toy(compare=exact)
+    assert not C.run_check(toy, lambda x: 2 * x + 1e-9).passed  # compare_arrays would accept this
+    assert C.run_check(toy, lambda x: [2.0, 4.0]).message.startswith("第 1 个例子（x = [1, 2]）：要返回数组。\n")
+    # a rejected kind still names the mistake whose numbers it holds (here x + 2 = [3, 4], written as text)
+    assert C.run_check(_toy([PLUS_TWO], compare=exact), lambda x: ["3", "4"]).diagnosis == PLUS_TWO.what
+    ex.reset_hints()
+
+
+def test_a_pass_forgets_the_tries_and_the_tier_may_be_given_as_text():
+    ex.reset_hints()
+    for _ in range(2):
+        C.run_check(_toy(), lambda x: x)
+    assert C.run_check(_toy(), lambda x: 2 * x).passed
+    assert "往哪里看：" not in C.run_check(_toy(), lambda x: x).message  # the first tier again
+    assert "怎么做：HOW" in C.run_check(_toy(), lambda x: x, hint="3").message
+    ex.reset_hints()
+
+
+def test_an_argument_named_in_pure_must_not_be_changed_in_place():
+    def fresh():
+        return [C.Case("x, d, n", (np.array([1.0, np.nan]), {"w": np.array([3.0])}, 2))]
+
+    toy = C.Exercise("toy-pure", fresh, lambda x, d, n: 2 * x, where="W", how="H", pure=("x", "d", "n"))
+
+    def writes_x(x, d, n):
+        x *= 2
+        return x
+
+    def writes_d(x, d, n):
+        d["w"][0] = 0
+        return 2 * x
+
+    def adds_key(x, d, n):
+        d["v"] = np.zeros(1)
+        return 2 * x
+
+    def clears(x, d, n):
+        d.clear()
+        return 2 * x
+
+    def reshapes(x, d, n):
+        x.shape = (2, 1)
+        return 2 * x.ravel()
+
+    ex.reset_hints()
+    r = C.run_check(toy, writes_x)
+    assert r.diagnosis == "in place" and not r.passed
+    assert r.message.startswith("第 1 个例子（x, d, n）：你改动了传入的 x（原地修改，像 -=、*=、x[0] = 0）：调用者手里的数组也跟着变了。"
+                                "要返回新数组，不要改动输入。\n"), r.message
+    ex.reset_hints()
+    assert "往哪里看：每一个 -=、+=、*= 和下标赋值" in C.run_check(toy, writes_x, hint=2).message
+    for fn, said in ((writes_d, "d"), (adds_key, "d"), (clears, "d"), (reshapes, "x")):
+        ex.reset_hints()
+        result = C.run_check(toy, fn)
+        assert result.diagnosis == "in place" and f"你改动了传入的 {said}（" in result.message, (fn.__name__, result.message)
+
+    def writes_both(x, d, n):
+        writes_d(x, d, n)
+        return writes_x(x, d, n)
+
+    ex.reset_hints()
+    assert "你改动了传入的 x、d（" in C.run_check(toy, writes_both).message
+    ex.reset_hints()
+    assert C.run_check(toy, lambda x, d, n: 2 * x).passed  # NaN stays NaN: unchanged; n is no array
+    unnamed = C.Exercise("toy-pure", fresh, lambda x, d, n: 2 * x, where="W", how="H", pure=("", "d"))
+    assert C.run_check(unnamed, writes_x).passed  # an empty name: that argument may change
+
+
+def test_telling_mistakes_apart_reruns_the_reader_on_copies_and_silently():
+    fixed = [C.Case("a", (np.array([1.0, 2.0]),)), C.Case("b", (np.array([5.0]),))]
+    one = C.Mistake("加 1", "A", lambda x: x + 1)
+    odd = C.Mistake("奇怪的", "B", lambda x: np.where(x > 4, 100.0, x + 1))
+
+    def reader(x):
+        y = np.where(x > 4, 100.0, x + 1) + 0 * np.log(x - x + 1)  # log(1) = 0
+        np.log(x * 0)  # a -inf the reader never sees: numpy stays silent here too
+        x += 1000  # writes into its input: only into a copy
+        return y
+
+    ex.reset_hints()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = C.run_check(_toy([one, odd], fixed), reader)
+    assert result.diagnosis == "奇怪的" and caught == []
+    np.testing.assert_array_equal(fixed[0].args[0], [1.0, 2.0])
+    np.testing.assert_array_equal(fixed[1].args[0], [5.0])
+    ex.reset_hints()
+
+
+def test_check_value_grades_with_the_same_tiers_and_not_written_is_not_a_try():
+    ex.reset_hints()
+    assert C.check_value("toy-v", True, "错", "W", "H", passed="对了").message == "对了"
+    assert C.check_value("toy-v", True, "错", "W", "H", passed="对了").passed
+    for _ in range(2):
+        nw = C.check_value("toy-v", False, "还没写", "W", "H", diagnosis="not written")
+        assert (nw.passed, nw.message, nw.diagnosis) == (False, "还没写", "not written")
+    first = C.check_value("toy-v", False, "错", "W", "H")
+    assert first.message.startswith("错\n（再失败一次") and first.diagnosis == "错" and not first.passed
+    second = C.check_value("toy-v", False, "错", "W", "H", diagnosis="named")
+    assert second.message == "错\n往哪里看：W\n（在检查函数里加上 hint=3 看怎么做。）" and second.diagnosis == "named"
+    assert C.check_value("toy-v", True, "错", "W", "H").passed  # a pass forgets the tries
+    assert "往哪里看：" not in C.check_value("toy-v", False, "错", "W", "H").message
+    ex.reset_hints()
+
+
+def test_compare_arrays_names_shapes_nan_and_the_worst_entry():
+    case = C.Case("大分数", (), nan_reason="±1000 的分数让 exp 溢出")
+    assert C.compare_arrays(np.zeros(3), np.zeros(2)) == "结果的形状应是 (2,)，你的是 (3,)。"
+    assert C.compare_arrays(np.zeros((2, 3)), np.zeros((3, 2)), name="权重") == "权重的形状应是 (3, 2)，你的是 (2, 3)。"
+    got = np.array([[1.0, 2.0], [np.nan, np.inf]])
+    assert C.compare_arrays(got, np.ones((2, 2)), case) == "结果里有 NaN 或 inf（第一个在下标 (1, 0)）。这个例子±1000 的分数让 exp 溢出。"
+    assert C.compare_arrays(np.array([np.inf]), np.ones(1)) == "结果里有 NaN 或 inf（第一个在下标 (0,)）。"
+    assert C.compare_arrays(np.array([np.nan, 1.0]), np.array([np.nan, 1.0])) is None  # NaN where NaN is right
+    assert C.compare_arrays(np.array([[10.0, 0.5], [1.0, 0.0]]), np.array([[10.0, 1.0], [1.0, 0.0]])) == \
+        "结果下标 (0, 1) 处应是 1，你的是 0.5。"
+    assert C.compare_arrays(np.array([1.0, -3.0]), np.array([1.0, 0.0])) == "结果下标 (1,) 处应是 0，你的是 -3。"
+    assert C.compare_arrays(2.0, 3.0) == "结果应是 3，你的是 2。"
+    assert C.compare_arrays(np.array([1.0004]), np.array([1.0001])) == "结果下标 (0,) 处应是 1.0001，你的是 1.0004（差 0.0003）。"
+    assert C.compare_arrays([[1, 2]], np.array([[1.0, 2.0]])) is None  # a list of numbers is fine
+
+
+def test_compare_arrays_tolerances():
+    assert C.compare_arrays(np.array([5e-7]), np.array([0.0])) is None  # below atol 1e-6
+    assert C.compare_arrays(np.array([1e-3]), np.array([0.0])) is not None
+    assert C.compare_arrays(np.array([1.001]), np.array([1.0])) is not None  # float64: 1e-3 relative is wrong
+    assert C.compare_arrays([1.0, 2.5], [1.0, 2.0]) is not None
+    assert C.compare_arrays(np.array([1, 3]), np.array([1, 2])) is not None and C.compare_arrays([1, 2], [1, 2]) is None
+    # float32 results pass at float32 precision, relative to the values and near 0
+    assert C.compare_arrays(np.float32([1000.05]), np.array([1000.0])) is None
+    assert C.compare_arrays(np.float32([5e-5, 1.0]), np.array([0.0, 1.0])) is None
+    want = np.array([1 / 3, 2 / 3, 1e-3])
+    assert C.compare_arrays(want.astype(np.float32), want) is None
+    # atol = max(1e-6, rtol · max|want|) with rtol = 1000 float32 epsilons: |got - want| ≤ atol + rtol · |want|
+    assert C.compare_arrays(np.array([1.0002]), np.array([1.0])) is None  # 2e-4 ≤ 1.19e-4 + 1.19e-4
+    assert C.compare_arrays(np.array([1.0003]), np.array([1.0])) is not None
+    assert C.compare_arrays(np.array([-1000.0, 0.05]), np.array([-1000.0, 0.0])) is None  # the scale is max |want|
+    # float32 level means 1000 float32 epsilons (1000 × 1.19e-7): just inside passes, just outside does not
+    assert C.compare_arrays(np.float32([1.0, 1.1915e-4]), np.array([1.0, 0.0])) is None
+    assert C.compare_arrays(np.float32([1.0, 1.1925e-4]), np.array([1.0, 0.0])) is not None
+
+
+def test_as_array_takes_numbers_and_refuses_a_pair_of_arrays_or_text():
+    a = np.arange(3.0)
+    arr = C.as_array([1, 2])
+    assert arr.dtype == np.float64 and arr.tolist() == [1.0, 2.0]
+    assert C.as_array((1.0, 2.0)).tolist() == [1.0, 2.0]
+    assert C.as_array((a, a, a)).shape == (3, 3)
+    with pytest.raises(C._Reject, match=r"^权重应是一个数组，你返回了一个含 2 个数组的元组（像 \(output, weights\)）：这里只要返回一个。$"):
+        C.as_array((a, a), "权重")
+    with pytest.raises(C._Reject, match="^结果应是数值数组，收到 str。$"):
+        C.as_array("abc")
+
+
+def test_fmt_numbers_arrays_and_containers():
+    assert fmt(True) == "True" and fmt(np.bool_(False)) == "False"
+    assert (fmt(0), fmt(9999), fmt(10_000), fmt(-12345)) == ("0", "9999", "10,000", "-12,345")
+    assert fmt(2.5) == "2.5" and fmt(1 / 3) == "0.3333"
+    assert fmt(np.array([1, 2])) == "[1, 2]" and fmt(np.array([True, False])) == "[ True, False]"
+    assert fmt(np.array([0.5, 1 / 3])) == "[0.500, 0.333]"
+    assert fmt(np.array([1e-9, 1.0])) == "[0.000, 1.000]"  # suppress: no 1e-09
+    assert "..." not in fmt(np.arange(400)) and "..." in fmt(np.arange(401))
+    assert "..." not in fmt(np.arange(400.0)) and "..." in fmt(np.arange(401.0))
+    assert max(len(line) for line in fmt(np.arange(40.0)).split("\n")) > 75  # linewidth 100, not numpy's 75
+    assert max(len(line) for line in fmt(np.full((2, 11), 100.0)).split("\n")) <= 100  # 101 without the wrap
+    assert (fmt((1,)), fmt((np.int64(2), 3.5)), fmt([1, [2]])) == ("(1,)", "(2, 3.5)", "[1, [2]]")
+    assert fmt("abc") == "'abc'" and fmt(None) == "None"
+
+
+def test_shape_text():
+    assert (C.shape_text((2,)), C.shape_text((2, 3)), C.shape_text(())) == ("(2,)", "(2, 3)", "()")
+    assert C.shape_text(np.zeros((4, 1)).shape) == "(4, 1)"
+
+
+def test_check_result_html_escapes_the_message_and_keeps_line_breaks():
+    html_text = CheckResult(False, "a < b\n第二行")._repr_html_()
+    assert "✗ a &lt; b<br>第二行" in html_text and "<b" not in html_text.replace("<br>", "")
+
+
+def test_rng_is_numpys_default_generator_with_that_seed():
+    assert C.rng(3).integers(0, 10**9, size=4).tolist() == np.random.default_rng(3).integers(0, 10**9, size=4).tolist()
 
 
 def _exercise_cells(path):

@@ -9,8 +9,11 @@ and the head mask against an independent construction (the same head removed fro
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +117,17 @@ def test_gelu_is_the_exact_erf_form():
     assert pt.gelu([0.0, 1.0]).tolist() == pytest.approx([0.0, 0.8413447460685429], abs=1e-7)
 
 
+def test_gelu_computes_float16_and_bool_inputs_in_float32():
+    # promoted before erf: its polynomial evaluated in float16 arithmetic is off by up to 0.125 on this grid
+    x = np.linspace(-6, 6, 241).astype(np.float16)  # every value exact in float16
+    exact = np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x.astype(float)])
+    y = pt.gelu(x)
+    assert y.dtype == np.float32 and np.max(np.abs(y - exact)) < 3e-6
+    b = pt.gelu(np.array([False, True]))
+    assert b.dtype == np.float32 and b.tolist() == pytest.approx([0.0, 0.8413447460685429], abs=3e-6)
+    assert pt.gelu(np.arange(2)).dtype == np.float64  # int64 needs float64
+
+
 # ---------------------------------------------------------------- (a) the PyTorch reference
 
 
@@ -156,6 +170,17 @@ def test_sentence_embedding_is_the_normalised_mean_of_every_token(model, tired):
     np.testing.assert_allclose(model.sentence_embedding(TIRED), expected, atol=1e-6)
 
 
+def test_sentence_embedding_of_a_tiny_or_zero_mean_is_never_nan(model):
+    # gamma = 0 in the last LayerNorm: every token's output is beta, so the mean is beta
+    zeros, tiny = np.zeros(D, dtype=np.float32), np.zeros(D, dtype=np.float32)
+    tiny[7] = 1e-3
+    e = _with_layer(model, L - 1, ln2=(zeros, tiny)).sentence_embedding("it")
+    np.testing.assert_allclose(e, np.eye(D)[7], atol=1e-6)  # a mean of length 1e-3 still gets length 1
+    with np.errstate(all="raise"):  # 0 / 0 would warn and give NaN: torch's normalize divides by max(‖x‖, 1e-12)
+        z = _with_layer(model, L - 1, ln2=(zeros, zeros)).sentence_embedding("it")
+    assert z.shape == (D,) and np.all(z == 0)
+
+
 def test_similar_sentences_have_closer_embeddings(model):
     cat = model.sentence_embedding("The cat ate the fish.")
     kitten = model.sentence_embedding("A kitten is eating fish.")
@@ -184,6 +209,23 @@ def test_attention_shapes_and_rows_sum_to_one(model, tired):
     # hidden_states[0] is the embedding layer's output: word + position + segment 0, then LayerNorm
     x = model.word_emb[tired.input_ids] + model.pos_emb[:n] + model.type_emb[0]
     np.testing.assert_allclose(tired.hidden_states[0], pt.layer_norm(x, *model.emb_ln), atol=1e-6)
+
+
+def test_config_and_forward_are_read_only(model, tired):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        model.config.num_attention_heads = 6
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tired.attentions = None
+    assert model.config.num_attention_heads == H and tired.attentions.shape == (L, H, 16, 16)
+
+
+def test_config_is_read_from_a_str_path_as_utf8_whatever_the_locale(model):
+    """An implicit encoding would follow the reader's locale (GBK/cp936 on a Chinese Windows)."""
+    code = "import sys; from helpers.pretrained import Config; print(Config.from_file(sys.argv[1]).hidden_size)"
+    r = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning", "-c", code,
+                        str(model.folder / "config.json")], capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "384"
 
 
 def test_config_and_repr(model):
@@ -219,6 +261,19 @@ def test_load_model_resolves_a_relative_folder(model, monkeypatch):
     monkeypatch.chdir(model.folder.parent)
     other = pt.load_model(model.folder.name)
     assert other.folder.is_absolute() and other.folder == model.folder.resolve()
+
+
+def test_load_model_expands_the_home_folder(model, monkeypatch):
+    monkeypatch.setenv("HOME", str(model.folder.parent))  # what expanduser reads on Linux and macOS
+    monkeypatch.setenv("USERPROFILE", str(model.folder.parent))  # and on Windows
+    other = pt.load_model(f"~/{model.folder.name}")
+    assert other.folder == model.folder.resolve()
+
+
+def test_minilm_accepts_a_folder_given_as_str(model):
+    other = pt.MiniLM(str(model.folder))
+    assert other.folder == model.folder
+    np.testing.assert_array_equal(other.run("it").hidden_states, model.run("it").hidden_states)
 
 
 def test_a_truncated_model_file_is_refused_before_loading(model, tmp_path):
