@@ -55,7 +55,7 @@ class ReachExplorer(_Widget):
     def _on_length(self, n: int) -> None:
         source = min(self.source, n - 1)
         if self._guard(self.update, n, self.kind, source):
-            with self._syncing():
+            with self._syncing(), self.word.hold_sync():  # the slider's new range and value in one message
                 self.word.max = n - 1
                 self.word.value = source
 
