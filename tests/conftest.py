@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 
+import pytest
 from hypothesis import settings
 
 from tools.notebook_runner import CACHE_ENV
@@ -67,3 +68,15 @@ def pytest_xdist_make_scheduler(config, log):
             return unit_of_work(nodeid)
 
     return CourseScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The live all-MiniLM-L6-v2 (tests of helpers.pretrained); skipped only when its weights are not installed."""
+    import helpers.pretrained as pt
+
+    try:
+        pt.find_weights()
+    except pt.ModelNotAvailable as exc:
+        pytest.skip(f"模型权重未安装 (weights not installed; `make lab` installs them): {exc}")
+    return pt.load_model()  # found, so it must load: a broken install is a failure, never a skip

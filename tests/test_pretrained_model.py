@@ -29,15 +29,6 @@ L, H, D, D_H = 6, 12, 384, 32
 
 
 @pytest.fixture(scope="module")
-def model():
-    try:
-        pt.find_weights()
-    except pt.ModelNotAvailable as exc:
-        pytest.skip(f"模型权重未安装 (weights not installed; `make lab` installs them): {exc}")
-    return pt.load_model()  # found, so it must load: a broken install is a failure, never a skip
-
-
-@pytest.fixture(scope="module")
 def reference():
     with np.load(FIXTURES / "minilm_reference.npz", allow_pickle=False) as data:
         return {k: data[k] for k in data.files}

@@ -15,15 +15,6 @@ TIRED = "The animal didn't cross the street because it was too tired."
 WIDE = "The animal didn't cross the street because it was too wide."
 
 
-@pytest.fixture(scope="module")
-def model():
-    try:
-        pt.find_weights()
-    except pt.ModelNotAvailable as exc:
-        pytest.skip(f"模型权重未安装 (weights not installed; `make lab` installs them): {exc}")
-    return pt.load_model()  # found, so it must load: a broken install is a failure, never a skip
-
-
 def test_shipped_precomputed_attention_equals_live_model(model):
     pre = pt.PrecomputedModel()
     assert pre.sentences == list(pt.CURATED_SENTENCES)  # regenerate data/ when the list changes
