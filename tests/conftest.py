@@ -3,7 +3,8 @@
 - Executed notebooks are shared: every notebook runs once per session in a fresh kernel and the tests
   that inspect its outputs (tests/test_notebooks.py, tests/test_site.py …) read that one run
   (tools.notebook_runner's cache, in a temporary directory that pytest-xdist's workers inherit).
-  The determinism check runs each notebook a second time on its own.
+  The determinism check compares that run with the Binder rehearsal's run of the same notebook (a second
+  fresh kernel, in the Binder venv); where the rehearsal cannot run, tests/test_notebooks.py runs it again.
 - Under pytest-xdist (make test: ``-n auto --dist load --no-loadscope-reorder``) the long modules start
   first, each kept whole on one worker: the Binder rehearsal (one venv), the browser tests (one
   JupyterLab, one browser) and the static site (one build); every other test is its own unit of work

@@ -4,7 +4,10 @@
    packages environment.yml declares, with its own version specs (pip equivalents; ``pip`` is there);
 2. a copy of the repository (the files git would clone: tracked and not ignored), where ``postBuild``
    runs with the venv's bin first on PATH, so its ``pip`` and ``python`` are the venv's;
-3. every notebook executed with that venv's kernel; no error, no stderr.
+3. every notebook executed with that venv's kernel; no error, no stderr;
+4. what each notebook prints there is what it prints in the course venv's run of this session (the shared
+   run of tools.notebook_runner): two fresh kernels, so this is also the check that every notebook is
+   deterministic in content (tests/test_notebooks.py runs it itself only where this test cannot run).
 
 The venv of step 1 is kept in ~/.cache/maochiyu/binder-venv-HASH ($XDG_CACHE_HOME respected), HASH
 being the sha256 of environment.yml, requirements.lock, pyproject.toml and the interpreter's version: while
@@ -28,8 +31,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from test_binder_config import conda_dependencies
+
+from tools.notebook_runner import execute, text_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_INPUTS = ("environment.yml", "requirements.lock", "pyproject.toml")
@@ -67,6 +73,11 @@ def _interpreter(conda_python: str) -> str | None:
     return found
 
 
+def binder_python() -> str | None:
+    """The interpreter the rehearsal runs on; None where there is none (the rehearsal is then skipped)."""
+    return _interpreter(conda_dependencies().get("python", ""))
+
+
 def _repo_files() -> list[str]:
     """What a clone would hold: tracked files and new files git does not ignore."""
     out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
@@ -81,6 +92,7 @@ RUNNER = textwrap.dedent("""
     from nbclient import NotebookClient
 
     results = {}
+    Path("executed").mkdir(exist_ok=True)
     probe = nbformat.v4.new_notebook()
     probe.cells = [nbformat.v4.new_code_cell("import sys; print(sys.prefix)")]
     NotebookClient(probe, timeout=120, kernel_name="python3").execute()
@@ -97,6 +109,7 @@ RUNNER = textwrap.dedent("""
                     found.append(f"cell {i}: {out.ename}: {out.evalue}")
                 elif out.output_type == "stream" and out.name == "stderr":
                     found.append(f"cell {i} wrote on stderr: {out.text[:300]}")
+        nbformat.write(nb, Path("executed") / path.name)  # compared with the course venv's run
         results[path.name] = {"seconds": round(time.perf_counter() - start, 1), "problems": found}
     print("RESULTS " + json.dumps(results, ensure_ascii=False))
 """)
@@ -164,7 +177,7 @@ def _binder_venv(python: str, deps: dict, env_for) -> Path:
 
 def test_binder_rehearsal(tmp_path):
     deps = conda_dependencies()
-    python = _interpreter(deps.get("python", ""))
+    python = binder_python()
     if python is None:
         reason = f"no Python matching environment.yml's python{deps.get('python')} on this machine"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -215,3 +228,43 @@ def test_binder_rehearsal(tmp_path):
         print(f"  {name}: {r['seconds']} s")
     assert len(results) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     assert {name: r["problems"] for name, r in results.items() if r["problems"]} == {}
+
+    # 4. the same content as the course venv's run: deterministic, and Binder prints what was tested
+    # (00 prints where the model is installed: each venv's own folder reads as <venv>)
+    differ = {name: first_difference(execute(ROOT / "notebooks" / name)[0],
+                                     nbformat.read(repo / "executed" / name, as_version=4),
+                                     ours_prefix=sys.prefix, theirs_prefix=str(venv))
+              for name in results}
+    assert {name: d for name, d in differ.items() if d} == {}, (
+        "a fresh run in the Binder venv prints something else than the course venv's run: either the "
+        "notebook is not deterministic or the two environments differ")
+
+
+def first_difference(ours, theirs, ours_prefix: str = "", theirs_prefix: str = "") -> str:
+    """'' when both notebooks show the same content (text joined per cell), else where they first differ.
+
+    Each run's venv folder (its prefix) reads as "<venv>".
+    """
+    def content(nb, prefix):
+        return [(i, kind, text.replace(prefix, "<venv>") if prefix else text) for i, kind, text in text_outputs(nb)]
+
+    a, b = content(ours, ours_prefix), content(theirs, theirs_prefix)
+    if a == b:
+        return ""
+    for x, y in zip(a, b):
+        if x != y:
+            return f"cell {x[0]} ({x[1]}): course venv {x[2][:200]!r} · Binder {y[2][:200]!r} (cell {y[0]}, {y[1]})"
+    return f"{len(a)} outputs in the course venv, {len(b)} in Binder"
+
+
+def test_first_difference_names_the_cell():
+    import nbformat as nbf
+
+    def nb(text):
+        out = nbf.v4.new_output("stream", name="stdout", text=text)
+        return nbf.v4.new_notebook(cells=[nbf.v4.new_code_cell("print()", outputs=[out])])
+
+    assert first_difference(nb("a\n"), nb("a\n")) == ""
+    assert first_difference(nb("in /v1/lib\n"), nb("in /v2/lib\n"), ours_prefix="/v1", theirs_prefix="/v2") == ""
+    assert first_difference(nb("in /v1/lib\n"), nb("in /v2/lib\n")) != ""
+    assert first_difference(nb("a\n"), nb("b\n")).startswith("cell 0 (stdout): course venv 'a\\n' · Binder 'b\\n'")

@@ -4,7 +4,8 @@ For every notebook: open it, Run > Restart Kernel and Run All, wait until every 
 no error output, no "Error displaying widget", and a rendered view for every widget output.
 In notebook 02's Q/K/V editor, one ArrowRight on the first slider must change the weights view.
 One JupyterLab server and one browser serve every test of this module, which pytest-xdist keeps on one
-worker (tests/conftest.py); notebook 02's page, run once, serves both its clean-run test and the slider test.
+worker (tests/conftest.py); notebook 02's page, run once, serves both its clean-run test and the slider test,
+and one other page, where JupyterLab loads once, opens the other notebooks one after another.
 A screenshot of a failing notebook goes to test-artifacts/ (set BROWSER_SCREENSHOTS=DIR to keep
 screenshots of every notebook and widget).
 
@@ -70,11 +71,18 @@ def _new_page(context):
     return page
 
 
-@pytest.fixture
-def page(context, lab):
+@pytest.fixture(scope="module")
+def shared_page(context, lab):
+    """One page for every notebook but 02: JupyterLab loads once, each test opens its notebook in it."""
     page = _new_page(context)
     yield page
     page.close()
+
+
+@pytest.fixture
+def page(shared_page, lab):
+    shared_page.console_errors.clear()  # what the browser reports during this test only
+    yield shared_page
     kept = [f"notebooks/{QKV.name}"] if QKV is not None else []
     lab.shutdown_kernels(keep=kept)  # 2 cores: one kernel running at a time (02's waits, idle)
 

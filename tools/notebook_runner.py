@@ -4,7 +4,7 @@ Within one test session every notebook is executed once and its result shared: w
 variable ``MAOCHIYU_NOTEBOOK_CACHE`` names a directory (tests/conftest.py sets it to a directory of the
 session, shared by pytest-xdist's workers), ``execute(path)`` with the default environment returns the
 notebook executed by the first caller of the session. ``execute(path, cache=False)`` always runs a new
-kernel (the determinism check compares two such runs).
+kernel.
 """
 
 from __future__ import annotations
