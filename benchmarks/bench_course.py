@@ -64,7 +64,9 @@ def _cold_once() -> tuple[float, float]:
     """(kernel launch until ready, import helpers + first heatmap until its PNG arrived) in seconds."""
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name="python3")
+    from tools.notebook_runner import ipc_settings
+
+    km = KernelManager(kernel_name="python3", **ipc_settings())  # as the tests' kernels: no TCP warning
     t0 = time.perf_counter()
     km.start_kernel(cwd=str(ROOT / "notebooks"))
     kc = km.client()

@@ -57,20 +57,14 @@ def frame_rows() -> list[dict]:
 def notebook_rows() -> list[dict]:
     """Run notebook 08 as the tests do, plus one extra cell at the end that reports the kernel's CPU time."""
     import nbformat
-    from nbclient import NotebookClient
 
-    from tools.notebook_runner import NOTEBOOK_DIR, IPCKernelManager, problems
+    from tools.notebook_runner import NOTEBOOK_DIR, problems, run_fresh
 
     path = NOTEBOOK_DIR / "08_attention_learns.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import resource as _r; _u = _r.getrusage(_r.RUSAGE_SELF); print(f'KERNEL_CPU {_u.ru_utime + _u.ru_stime:.3f}')"))
-    client = NotebookClient(nb, kernel_manager_class=IPCKernelManager, timeout=300, kernel_name="python3",
-                            allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
+    nb, seconds = run_fresh(path, nb=nb)
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     cpu = printed.split("KERNEL_CPU")[-1].strip() if "KERNEL_CPU" in printed else "?"
     bad = problems(nb)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -86,3 +87,18 @@ def test_load_processes_stop_at_their_deadline(tmp_path):
 def test_stress_command_refuses_a_single_run():
     with pytest.raises(SystemExit):
         stress.main(["--runs", "1"])
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows kernels have TCP only")
+def test_kernels_use_ipc_with_their_own_connection_file(tmp_path, monkeypatch):
+    """No TCP (and no "Kernel is running over TCP without encryption"); parallel kernels never share sockets."""
+    from tools.notebook_runner import IPCKernelManager, ipc_settings
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    a, b = ipc_settings(), ipc_settings()
+    assert a["transport"] == b["transport"] == "ipc"
+    assert a["connection_file"] != b["connection_file"]
+    assert Path(a["connection_file"]).parent == tmp_path
+    km = IPCKernelManager(kernel_name="python3")
+    assert km.transport == "ipc" and Path(km.connection_file).parent == tmp_path
+    assert IPCKernelManager(kernel_name="python3", transport="tcp").transport == "tcp"  # an explicit choice wins

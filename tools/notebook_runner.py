@@ -37,29 +37,37 @@ def course_notebooks() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-class IPCKernelManager(AsyncKernelManager):
-    """Kernels over local IPC sockets, each with its own connection file in Jupyter's runtime folder.
+def ipc_settings() -> dict:
+    """Keyword arguments that make a jupyter_client kernel manager use local IPC sockets ({} on Windows).
 
     The course's JupyterLab uses IPC too (scripts/configure_lab.py): no TCP, and no "Kernel is running
     over TCP without encryption" warning at every start. IPC sockets are named after the connection
-    file, so kernels started at once by parallel tests never share one. Windows has TCP only.
+    file, a new one in Jupyter's runtime folder per kernel, so kernels started at once never share one.
+    Windows has TCP only.
     """
+    if os.name == "nt":
+        return {}
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    return {"transport": "ipc", "connection_file": str(runtime / f"kernel-maochiyu-{uuid.uuid4()}.json")}
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """nbclient's kernel manager over local IPC sockets (see `ipc_settings`)."""
 
     def __init__(self, **kwargs):
-        if os.name != "nt":
-            runtime = Path(jupyter_runtime_dir())
-            runtime.mkdir(parents=True, exist_ok=True)
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("connection_file", str(runtime / f"kernel-maochiyu-{uuid.uuid4()}.json"))
-        super().__init__(**kwargs)
+        super().__init__(**{**ipc_settings(), **kwargs})
 
 
-def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False):
+def run_fresh(path: Path, timeout: int = 300, env: dict | None = None, store_widget_state: bool = False,
+              nb=None):
     """Run every cell in a new kernel; return (notebook, seconds). Errors do not stop the run.
 
-    With `store_widget_state` the widgets' final state is kept in nb.metadata (for make site).
+    With `store_widget_state` the widgets' final state is kept in nb.metadata (for make site). `nb`: run
+    this notebook object (e.g. `path`'s notebook with a cell added) instead of reading `path`; `path`'s
+    folder is the kernel's working directory either way.
     """
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     # local IPC sockets, as the course's JupyterLab settings use (scripts/configure_lab.py): no TCP, and no
     # "Kernel is running over TCP without encryption" warning at every start; Windows has only TCP
     client = NotebookClient(nb, kernel_manager_class=IPCKernelManager, timeout=timeout, kernel_name="python3",
