@@ -1,5 +1,6 @@
 """helpers.exercises._core: readable numbers, hint tiers, the not-written message, the forbidden-helper guard."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -207,7 +208,8 @@ def test_nothing_the_check_calls_can_change_the_cases():
         d["w"] *= 10
         return x
 
-    toy = C.Exercise("toy-in-place", lambda: cases, writes, where="W", how="H", mistakes=[C.Mistake("m", "w", writes)])
+    toy = C.Exercise("toy-in-place", lambda: cases, writes, where="W", how="H", mistakes=[C.Mistake("m", "w", writes)],
+                     pure=())  # pure=(): writing into the inputs is allowed here, so only the copies are tested
     ex.reset_hints()
     assert C.run_check(toy, writes).passed
     assert C.run_check(toy, lambda x, d: x).diagnosis == ""  # the mistake ran on copies: x, not 10 x, is no match
@@ -291,6 +293,30 @@ def test_an_argument_named_in_pure_must_not_be_changed_in_place():
     assert C.run_check(unnamed, writes_x).passed  # an empty name: that argument may change
 
 
+def test_by_default_no_argument_may_change_and_the_reader_s_own_names_are_used():
+    cases = [C.Case("a", (np.array([1.0, 2.0]), [np.array([3.0])], {"w": np.array([1.0])}, 2))]
+    toy = C.Exercise("toy-default-pure", lambda: cases, lambda x, L, d, n: 2 * x, where="W", how="H")
+
+    def writes_list(scores, parts, d, n):
+        parts[0][0] = 9.0
+        return 2 * scores
+
+    def casts(scores, parts, d, n):  # the same numbers in another dtype: still a change of the caller's array
+        parts[0] = parts[0].astype(np.float32)
+        return 2 * scores
+
+    for fn, said in ((writes_list, "parts"), (casts, "parts"),
+                     (lambda *a: (a[0].__imul__(2)), "第 0 个参数")):
+        ex.reset_hints()
+        result = C.run_check(toy, fn)
+        assert result.diagnosis == "in place" and f"你改动了传入的 {said}（" in result.message, result.message
+    np.testing.assert_array_equal(cases[0].args[0], [1.0, 2.0])  # the case itself never changed
+    ex.reset_hints()
+    assert C.run_check(toy, lambda scores, parts, d, n: 2 * scores).passed
+    ex.reset_hints()
+    assert C.run_check(toy, lambda scores, parts, d, n: scores * 2 if scores is not cases[0].args[0] else None).passed
+
+
 def test_telling_mistakes_apart_reruns_the_reader_on_copies_and_silently():
     fixed = [C.Case("a", (np.array([1.0, 2.0]),)), C.Case("b", (np.array([5.0]),))]
     one = C.Mistake("加 1", "A", lambda x: x + 1)
@@ -305,8 +331,10 @@ def test_telling_mistakes_apart_reruns_the_reader_on_copies_and_silently():
     ex.reset_hints()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = C.run_check(_toy([one, odd], fixed), reader)
+        result = C.run_check(_toy([one, odd], fixed, pure=()), reader)  # pure=(): the write is allowed here
     assert result.diagnosis == "奇怪的" and caught == []
+    ex.reset_hints()
+    assert C.run_check(_toy([one, odd], fixed), reader).diagnosis == "in place"  # by default it is not
     np.testing.assert_array_equal(fixed[0].args[0], [1.0, 2.0])
     np.testing.assert_array_equal(fixed[1].args[0], [5.0])
     ex.reset_hints()
@@ -611,3 +639,50 @@ def test_the_guard_restores_everything_when_the_readers_code_raises():
     assert A.softmax.__code__ is code
     ex.reset_hints()
     assert ex.check_attention(_sdpa_by_hand).passed
+
+
+# Every exercise whose answer receives arrays: the reference solution, made to write into one of them after it has
+# computed its result, is rejected as "in place" (the check of the inputs is on by default, for every argument).
+_ARRAY_EXERCISES = [("00_course_intro", "dot", "check_dot"), ("00_course_intro", "row_sums", "check_row_sums"),
+                    ("01_core_idea", "similarity", "check_similarity"),
+                    ("01_core_idea", "most_attended", "check_most_attended"),
+                    ("02_qkv", "project", "check_projection"), ("02_qkv", "raw_scores", "check_raw_scores"),
+                    ("03_scores_softmax", "my_softmax", "check_softmax"),
+                    ("04_weighted_sum", "weighted_sum", "check_weighted_sum"),
+                    ("04_weighted_sum", "my_attention", "check_attention"),
+                    ("04_weighted_sum", "my_masked_attention", "check_masked_attention"),
+                    ("05_multi_head", "my_split_heads", "check_split_heads"),
+                    ("05_multi_head", "my_merge_heads", "check_merge_heads"),
+                    ("05_multi_head", "my_multi_head", "check_multi_head"),
+                    ("06_vs_rnn_cnn", "rnn_forward", "check_rnn"),
+                    ("07_it_animal", "top_head", "check_top_head"),
+                    ("07_it_animal", "previous_token_scores", "check_previous_token_head"),
+                    ("08_attention_learns", "softmax_grad", "check_softmax_backward"),
+                    ("08_attention_learns", "grad_W_Q", "check_grad_W_Q"),
+                    ("09_summary_quiz", "self_attention_layer", "check_self_attention_layer"),
+                    ("09_summary_quiz", "layer_norm", "check_layer_norm")]
+
+
+@pytest.mark.parametrize(("notebook", "name", "check"), _ARRAY_EXERCISES)
+def test_every_array_exercise_rejects_writing_into_its_inputs(notebook, name, check):
+    from exercise_harness import load
+
+    solution = getattr(load(notebook), name)
+    ex.reset_hints()
+    assert getattr(ex, check)(solution).passed
+    params = list(inspect.signature(solution).parameters)
+
+    def writes(*args):
+        value = solution(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+        for a in args:  # the first array argument gets a changed entry
+            if isinstance(a, np.ndarray) and a.size:
+                a.flat[0] = a.flat[0] + 1 if a.dtype != bool else not a.flat[0]
+                break
+        return value
+
+    writes.__signature__ = inspect.signature(solution)
+    ex.reset_hints()
+    result = getattr(ex, check)(writes)
+    assert result.diagnosis == "in place", (check, result.message)
+    assert any(f"你改动了传入的 {p}（" in result.message for p in params), result.message
+    ex.reset_hints()

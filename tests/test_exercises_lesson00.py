@@ -54,3 +54,16 @@ def test_row_sums_correct_forms(answer):
 ])
 def test_row_sums_mistakes(answer, diagnosis):
     assert_fails(ex.check_row_sums, answer, diagnosis)
+
+
+IN_PLACE = "你改动了传入的 M（原地修改，像 -=、*=、x[0] = 0）：调用者手里的数组也跟着变了。要返回新数组，不要改动输入。"
+
+
+def test_row_sums_that_writes_running_sums_into_M_is_rejected():
+    def rs(M):  # the student's code: the running sums written into the caller's matrix
+        M[:, :] = M.cumsum(axis=1)
+        return M[:, -1].copy()
+
+    result = assert_fails(ex.check_row_sums, rs, IN_PLACE)
+    assert result.diagnosis == "in place"
+    assert_passes(ex.check_row_sums, lambda M: M.cumsum(axis=1)[:, -1])  # the same idea on a new array passes

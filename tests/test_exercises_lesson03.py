@@ -110,3 +110,15 @@ def test_design_query():
     assert_fails(ex.check_design_query, [0.0, 0.0, 5.0], "没有指向")
     assert_fails(ex.check_design_query, [100.0, 0.0, 0.0], "-10 到 10")
     assert_fails(ex.check_design_query, [1.0, 2.0], "3 个分量")
+
+
+def test_softmax_that_subtracts_the_max_in_place_is_rejected():
+    def sm(x):  # the student's code: stable, but the caller's scores lose their max
+        x -= x.max(axis=-1, keepdims=True)
+        e = np.exp(x)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    result = assert_fails(ex.check_softmax, sm, "你改动了传入的 x（原地修改")
+    assert result.diagnosis == "in place" and "要返回新数组，不要改动输入。" in result.message
+    assert_passes(ex.check_softmax, lambda x: (lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True))(
+        x - x.max(axis=-1, keepdims=True)))

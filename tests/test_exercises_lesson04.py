@@ -142,3 +142,48 @@ def test_masked_prediction():
     assert_fails(check, ([0.995, 0.005, 0.0], True), "权重行 [0.995, 0.005, 0.000] 不对")
     assert_fails(check, ([1.0, 0.0], True), "应是 3 个数")
     assert_fails(check, ("1, 0, 0", True), "应是 3 个数")
+
+
+def _ws_in_place(w, V):
+    V *= w[:, None]
+    return V.sum(axis=0)
+
+
+def _att_in_place(Q, K, V):
+    Q /= np.sqrt(Q.shape[-1])
+    S = Q @ K.T
+    S -= S.max(-1, keepdims=True)
+    np.exp(S, out=S)  # on its own new S: allowed
+    S /= S.sum(-1, keepdims=True)
+    return S @ V, S
+
+
+def _masked_in_place(Q, K, V, mask):
+    Q /= np.sqrt(Q.shape[-1])
+    S = np.where(mask, Q @ K.T, -np.inf)
+    top = S.max(-1, keepdims=True)
+    e = np.exp(S - np.where(np.isfinite(top), top, 0))
+    total = e.sum(-1, keepdims=True)
+    W = np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+    return W @ V, W
+
+
+@pytest.mark.parametrize(("check", "answer", "name"), [(ex.check_weighted_sum, _ws_in_place, "V"),
+                                                       (ex.check_attention, _att_in_place, "Q"),
+                                                       (ex.check_masked_attention, _masked_in_place, "Q")])
+def test_writing_into_an_input_is_rejected(check, answer, name):
+    result = assert_fails(check, answer, f"你改动了传入的 {name}（原地修改，像 -=、*=、x[0] = 0）：调用者手里的数组也跟着变了。")
+    assert result.diagnosis == "in place"
+
+
+def test_the_same_steps_on_new_arrays_pass():
+    def att(Q, K, V):
+        Q = Q / np.sqrt(Q.shape[-1])  # a new Q: the caller's stays
+        S = Q @ K.T
+        S -= S.max(-1, keepdims=True)
+        np.exp(S, out=S)
+        S /= S.sum(-1, keepdims=True)
+        return S @ V, S
+
+    assert_passes(ex.check_attention, att)
+    assert_passes(ex.check_weighted_sum, lambda w, V: (V * w[:, None]).sum(axis=0))

@@ -130,3 +130,25 @@ def test_float32_and_pytorch_eps_pass_and_mismatches_never_read_the_same():
     what = r.message.split("\n")[0]
     want, got = what.split("应是 ")[1].split("，你的是 ")
     assert want != got.split("（")[0], what
+
+
+def _layer_in_place(X, WQ, WK, WV):
+    WQ /= np.sqrt(WQ.shape[1])
+    Q, K, V = X @ WQ, X @ WK, X @ WV
+    S = Q @ K.T
+    S -= S.max(-1, keepdims=True)
+    e = np.exp(S)
+    return e / e.sum(-1, keepdims=True) @ V
+
+
+def _norm_in_place(x, g, b, eps=1e-12):
+    x -= x.mean(-1, keepdims=True)
+    x /= np.sqrt(x.var(-1, keepdims=True) + eps)
+    return x * g + b
+
+
+@pytest.mark.parametrize(("check", "answer", "name"), [(ex.check_self_attention_layer, _layer_in_place, "WQ"),
+                                                       (ex.check_layer_norm, _norm_in_place, "x")])
+def test_writing_into_an_input_is_rejected(check, answer, name):
+    result = assert_fails(check, answer, f"你改动了传入的 {name}（原地修改")
+    assert result.diagnosis == "in place"

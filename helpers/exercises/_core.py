@@ -15,6 +15,7 @@ reader has tried), so that the second try gets the second tier.
 from __future__ import annotations
 
 import html
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,7 +95,9 @@ class Exercise:
     compare: Callable | None = None
     forbidden: tuple = ()
     passed_note: str = ""
-    pure: tuple = ()  # names of the arguments the reader's function must not change (checked after every call)
+    # names of the arguments the reader's function must not change ("" = may change); None (the default): every
+    # argument, named as the reader's own function names it. Checked after every call, on copies.
+    pure: tuple | None = None
     errors: list = field(default_factory=list)  # (fragment of the error text, what, where): a named crash
 
 
@@ -102,9 +105,16 @@ class Exercise:
 
 
 def _copy(args):
-    """Copies of the arrays (also inside dicts of arrays), so a function that writes into its inputs harms nothing."""
-    return tuple({k: v.copy() if isinstance(v, np.ndarray) else v for k, v in a.items()} if isinstance(a, dict)
-                 else a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    """Copies of the arrays (also inside dicts and lists), so a function that writes into its inputs harms nothing."""
+    def one(a):
+        if isinstance(a, np.ndarray):
+            return a.copy()
+        if isinstance(a, dict):
+            return {k: one(v) for k, v in a.items()}
+        if isinstance(a, list):
+            return [one(v) for v in a]
+        return a
+    return tuple(one(a) for a in args)
 
 
 def _call(fn, args, forbidden, hidden=()):
@@ -115,17 +125,38 @@ def _call(fn, args, forbidden, hidden=()):
 def _same_input(a, b) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same_input(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_input(x, y) for x, y in zip(a, b))
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, (dict, list, np.ndarray)) or isinstance(b, (dict, list, np.ndarray)):
+        return type(a) is type(b)
     return True
 
 
+def _argument_names(fn, pure, n: int) -> tuple:
+    """`pure`, or (default) the reader's own names for its n arguments ("第 k 个参数" when it has none)."""
+    if pure is not None:
+        return tuple(pure)
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    return tuple(params[k].name if k < len(params) else f"第 {k} 个参数" for k in range(n))
+
+
 def _changed_inputs(fn, args, forbidden, pure, hidden=()):
-    """(value, names of the arguments in `pure` that fn changed in place)."""
-    copies = _copy(args)
+    """(value, names of the arguments in `pure` that fn changed in place).
+
+    fn gets copies; a second, private set of copies is the record of the inputs, so neither the case's own
+    arrays (later given to the reference) nor the record can be reached or changed by the reader's code.
+    """
+    record, given = _copy(args), _copy(args)
     with _Guard(fn, forbidden, hidden), np.errstate(all="ignore"):
-        value = fn(*copies)
-    return value, [name for name, before, after in zip(pure, args, copies) if name and not _same_input(before, after)]
+        value = fn(*given)
+    names = _argument_names(fn, pure, len(args))
+    return value, [name for name, before, after in zip(names, record, given) if name and not _same_input(before, after)]
 
 
 _SHAPE_ERRORS = [
