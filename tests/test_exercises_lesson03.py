@@ -122,3 +122,23 @@ def test_softmax_that_subtracts_the_max_in_place_is_rejected():
     assert result.diagnosis == "in place" and "要返回新数组，不要改动输入。" in result.message
     assert_passes(ex.check_softmax, lambda x: (lambda z: np.exp(z) / np.exp(z).sum(-1, keepdims=True))(
         x - x.max(axis=-1, keepdims=True)))
+
+
+@pytest.mark.parametrize(("module", "name"), [("helpers.training", "_softmax"), ("helpers.attention", "_softmax_last"),
+                                              ("helpers.attention", "softmax")])
+def test_every_softmax_in_helpers_is_forbidden_and_named(module, name):
+    import importlib
+
+    helper = getattr(importlib.import_module(module), name)
+    result = assert_fails(ex.check_softmax, lambda x: helper(np.asarray(x, dtype=float)),
+                          f"不能调用 helpers 里的 {name}（{module}.{name}）。")
+    assert result.diagnosis == "forbidden"
+
+
+def test_a_helper_that_reaches_a_softmax_is_named_by_what_the_reader_called():
+    from helpers.layers import attention_layer  # its softmax is inline: found because it calls exp
+
+    def via_layer(x):
+        return attention_layer(np.eye(2), {"W_Q": np.eye(2), "W_K": np.eye(2), "W_V": np.eye(2)})
+
+    assert_fails(ex.check_softmax, via_layer, "不能调用 helpers 里的 attention_layer（helpers.layers.attention_layer）")

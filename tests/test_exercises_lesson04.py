@@ -187,3 +187,26 @@ def test_the_same_steps_on_new_arrays_pass():
 
     assert_passes(ex.check_attention, att)
     assert_passes(ex.check_weighted_sum, lambda w, V: (V * w[:, None]).sum(axis=0))
+
+
+def test_private_helpers_for_scores_and_softmax_are_forbidden_too():
+    from helpers.attention import _softmax_last, attention_scores
+
+    def att(Q, K, V):  # the student's bypass
+        W = _softmax_last(attention_scores(Q, K))
+        return W @ V, W
+
+    def masked(Q, K, V, mask):
+        S = Q @ K.T / np.sqrt(Q.shape[-1])
+        W = np.nan_to_num(_softmax_last(np.where(mask, S, -np.inf)))
+        return W @ V, W
+
+    def multihead(Q, K, V):  # a helper that is not itself on any list, but reaches a softmax
+        from helpers.multihead import heads_one_by_one
+        eye = np.eye(Q.shape[-1])
+        return heads_one_by_one(Q, eye, eye, eye, eye, 1)
+
+    result = assert_fails(ex.check_attention, att, "不能调用 helpers 里的 attention_scores（helpers.attention.attention_scores）")
+    assert result.diagnosis == "forbidden"
+    assert_fails(ex.check_masked_attention, masked, "不能调用 helpers 里的 _softmax_last（helpers.attention._softmax_last）")
+    assert_fails(ex.check_attention, multihead, "不能调用 helpers 里的 heads_one_by_one（helpers.multihead.heads_one_by_one）")

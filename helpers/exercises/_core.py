@@ -219,12 +219,25 @@ def _outputs(fn, cases, ex):
             continue
 
 
+def _helper_called(exc: _ForbiddenCall) -> str:
+    """The helper the reader's code called: the outermost frame in helpers/ (outside the checker), or the guarded one."""
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith("helpers.") and not module.startswith("helpers.exercises"):
+            code = tb.tb_frame.f_code
+            return exc.args[0] if code.co_name == "forbidden" else f"{module}.{code.co_qualname}"
+        tb = tb.tb_next
+    return exc.args[0]
+
+
 def _forbidden_message(ex: Exercise, name: str, hint) -> CheckResult:
     if name == CHECKER:
         return _fail(ex, "你的函数调用了检查器自己的函数（比如从调用栈里去找参考答案）：结果要由你的代码自己算出来。"
                      "（Your function called the checker's own code.）", ex.where, hint, "checker")
-    return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {name}。"
-                 f"（This exercise must not call helpers' {name}.）",
+    short = name.rsplit(".", 1)[-1]
+    return _fail(ex, f"这道题要你自己写出每一步，不能调用 helpers 里的 {short}（{name}）。"
+                 f"（This exercise must not call {name}.）",
                  "把对 helpers 的调用换成 numpy 的几行（np.exp、.sum、@）。", hint, "forbidden")
 
 
@@ -253,7 +266,7 @@ def run_check(ex: Exercise, fn, hint=None) -> CheckResult:
         except NotImplementedError:
             return CheckResult(False, NOT_WRITTEN)
         except _ForbiddenCall as exc:
-            return _forbidden_message(ex, exc.args[0], hint)
+            return _forbidden_message(ex, exc.args[0] if exc.args[0] == CHECKER else _helper_called(exc), hint)
         except Exception as exc:  # the reader's bug: show it as a message, not a traceback
             for fragment, what, where in ex.errors + _SHAPE_ERRORS:
                 if fragment in str(exc):

@@ -1,4 +1,4 @@
-"""The guard of the exercises that must not call the course's helpers (softmax, attention, multi-head, softmax_backward).
+"""The guard of the exercises that must not call the course's helpers (any softmax, attention, multi-head, softmax_backward).
 
 Introduced in notebook 03. While the reader's function runs, every forbidden helper function is made to raise
 ``_ForbiddenCall`` *at its source*: its code object is swapped for one that raises, so every way of reaching it
@@ -15,7 +15,9 @@ import sys
 import types
 
 CHECKER = "检查器自己的函数"  # the name a hidden checker function raises with
-_MODULES = ("helpers.attention", "helpers.multihead", "helpers.training")
+SOFTMAX = "softmax"  # in `forbidden`: every softmax of helpers/, found by inspection (see forbidden_functions)
+# imported before the reader's code runs, so that an import inside its body finds them already guarded
+_IMPORT = ("helpers.attention", "helpers.multihead", "helpers.training", "helpers.layers", "helpers.pretrained.model")
 
 
 class _ForbiddenCall(Exception):
@@ -33,18 +35,53 @@ def _raising_code(name: str) -> types.CodeType:
     return namespace["forbidden"].__code__
 
 
+def _codes(code: types.CodeType):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const)
+
+
+@functools.cache
+def _module_functions(module_name: str, module_id: int) -> tuple:
+    """(qualified name, function, calls exp?) for every plain function and method defined in the module."""
+    module = sys.modules[module_name]
+    found = []
+    for name, obj in vars(module).items():
+        if isinstance(obj, types.FunctionType) and obj.__module__ == module_name:
+            found.append((name, obj))
+        elif isinstance(obj, type) and obj.__module__ == module_name:
+            for attr, member in vars(obj).items():
+                member = getattr(member, "__func__", member)  # staticmethod, classmethod
+                if isinstance(member, types.FunctionType):
+                    found.append((f"{name}.{attr}", member))
+    return tuple((f"{module_name}.{qualname}", fn, any("exp" in c.co_names for c in _codes(fn.__code__)))
+                 for qualname, fn in found)
+
+
 def forbidden_functions(names) -> list:
-    """The helper functions called `names` in helpers.attention, helpers.multihead and helpers.training (unique)."""
+    """(full name, function) for the helpers the exercise forbids: those called one of `names`, in any module of helpers/.
+
+    The name ``"softmax"`` forbids every softmax in helpers/: every function whose code calls ``exp`` (in this
+    course's helpers an exp only ever appears in a softmax: helpers.attention.softmax and ._softmax_last,
+    helpers.training._softmax, helpers.layers.attention_layer…), found by inspection, so a new one is caught
+    without a list to keep. A helper that calls one of them (scaled_dot_product_attention, the model's forward
+    pass) reaches a guarded function and is caught there.
+    """
     import importlib
 
+    for module_name in _IMPORT:
+        importlib.import_module(module_name)
+    names = set(names)
     found, seen = [], set()
-    for module_name in _MODULES:
-        module = importlib.import_module(module_name)
-        for name in names:
-            fn = getattr(module, name, None)
-            if isinstance(fn, types.FunctionType) and id(fn) not in seen:
+    modules = sorted((n, m) for n, m in list(sys.modules.items())
+                     if m is not None and (n == "helpers" or n.startswith("helpers."))
+                     and not n.startswith("helpers.exercises"))
+    for module_name, module in modules:
+        for full, fn, calls_exp in _module_functions(module_name, id(module)):
+            if id(fn) not in seen and (full.rsplit(".", 1)[-1] in names or (SOFTMAX in names and calls_exp)):
                 seen.add(id(fn))
-                found.append((name, fn))
+                found.append((full, fn))
     return found
 
 

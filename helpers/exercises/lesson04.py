@@ -6,7 +6,7 @@ import numpy as np
 
 from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
 
-HELPERS = ("softmax", "scaled_dot_product_attention")
+HELPERS = ("softmax", "scaled_dot_product_attention", "attention_scores", "_scores")  # "softmax": every softmax in helpers/
 LARGE = "的分数上千：exp 会溢出，先减去每一行的最大值"
 MASKED = "有一行全被掩码：exp(-inf − (−inf)) = NaN；这一行没有能关注的键，让它的权重全为 0（或平均分配），不要 NaN"
 
