@@ -67,3 +67,13 @@ def test_row_sums_that_writes_running_sums_into_M_is_rejected():
     result = assert_fails(ex.check_row_sums, rs, IN_PLACE)
     assert result.diagnosis == "in place"
     assert_passes(ex.check_row_sums, lambda M: M.cumsum(axis=1)[:, -1])  # the same idea on a new array passes
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (lambda a, b: np.linalg.norm(a) * np.linalg.norm(b), "你返回的是两个向量长度（范数 norm）的乘积 |a|·|b|，不是点积"),
+    (lambda a, b: sum(a), "你的结果只用到了 a：另一个向量没有参与计算。"),
+    (lambda a, b: float(b @ b), "你的结果只用到了 b：另一个向量没有参与计算。"),
+    (lambda a, b: np.sum(a) * np.sum(b), "你先把每个向量各自求和，再相乘"),
+])
+def test_dot_mistakes_are_named_by_what_was_done(answer, named):
+    assert_fails(ex.check_dot, answer, named)

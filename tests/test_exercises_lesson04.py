@@ -210,3 +210,15 @@ def test_private_helpers_for_scores_and_softmax_are_forbidden_too():
     assert result.diagnosis == "forbidden"
     assert_fails(ex.check_masked_attention, masked, "不能调用 helpers 里的 _softmax_last（helpers.attention._softmax_last）")
     assert_fails(ex.check_attention, multihead, "不能调用 helpers 里的 heads_one_by_one（helpers.multihead.heads_one_by_one）")
+
+
+def test_mask_after_softmax_then_renormalised_is_named_not_overflow():
+    def after_renorm(Q, K, V, mask):  # the student's code: stable softmax, then the mask, then renormalised
+        S = Q @ K.T / np.sqrt(Q.shape[-1])
+        e = np.exp(S - S.max(-1, keepdims=True))
+        W = e / e.sum(-1, keepdims=True) * mask
+        W = W / W.sum(-1, keepdims=True)
+        return W @ V, W
+
+    result = assert_fails(ex.check_masked_attention, after_renorm, "掩码放在了 softmax 之后（再重新归一化）")
+    assert "exp 会溢出" not in result.message and "分数上千" in result.message

@@ -70,7 +70,7 @@ def _mh(X, W_Q, W_K, W_V, W_O, h, width=None, merge=s.my_merge_heads, use_wo=Tru
     (lambda *a: _mh(*a, width=a[1].shape[1]), "√(h·d_k)"),
     (lambda *a: _mh(*a, merge=lambda x: x.reshape(x.shape[1], -1)), "merge without transpose"),
     (lambda *a: _mh(*a, use_wo=False), "没有乘 W_O"),
-    (lambda *a: _mh(*a, mean=True), "不要平均"),
+    (lambda *a: _mh(*a, mean=True), "个头的权重平均成了一个"),
 ])
 def test_multi_head_mistakes(answer, diagnosis):
     assert_fails(ex.check_multi_head, answer, diagnosis)
@@ -103,3 +103,23 @@ def test_head_parameters_correct_forms(answer):
 def test_head_parameters_mistakes(answer, diagnosis):
     result = assert_fails(ex.check_head_parameters, answer, diagnosis)
     assert "np.int64" not in result.message
+
+
+def _heads_weights(X, W_Q, W_K, W_V, W_O, h):
+    out, w = s.my_multi_head(X, W_Q, W_K, W_V, W_O, h)
+    return out, w
+
+
+def test_one_head_without_splitting_is_named_and_averaging_too():
+    def no_split(X, W_Q, W_K, W_V, W_O, h):  # the student's code: one attention over the whole width
+        from helpers.attention import scaled_dot_product_attention
+        o, w = scaled_dot_product_attention(X @ W_Q, X @ W_K, X @ W_V)
+        return o @ W_O, w
+
+    def averaged(X, W_Q, W_K, W_V, W_O, h):
+        out, w = s.my_multi_head(X, W_Q, W_K, W_V, W_O, h)
+        return out, w.mean(axis=0)
+
+    result = assert_fails(ex.check_multi_head, no_split, "你没有把 Q、K、V 切成 2 个头：整块只做了一次注意力")
+    assert "平均" not in result.message
+    assert_fails(ex.check_multi_head, averaged, "你把 2 个头的权重平均成了一个 (3, 3)")

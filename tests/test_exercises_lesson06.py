@@ -148,3 +148,31 @@ def test_longest_within_is_graded_by_measurement():
                              (81.5, "应是一个整数"), ("81", "应是一个整数"), (True, "应是一个整数"), (1, "至少是 2")):
         assert_fails(ex.check_longest_within, wrong, diagnosis)
     assert ex.check_longest_within(16, hops=4, k=2).passed
+
+
+def test_tanh_around_the_input_term_only_is_named():
+    def tanh_outside(X, W_x, W_h, b):  # the student's code
+        h, H = np.zeros(W_h.shape[0]), np.zeros((len(X), W_h.shape[0]))
+        for t in range(len(X)):
+            h = np.tanh(X[t] @ W_x) + h @ W_h + b
+            H[t] = h
+        return H
+
+    result = assert_fails(ex.check_rnn, tanh_outside, "tanh 只包住了 x_t W_x 那一项")
+    assert "没有经过 tanh" not in result.message
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (lambda m, h, L, b: math.isqrt(int(m / (h * L * b))), "开平方用了 math.isqrt，可它之前的除法用了 /（浮点除法）"),
+    (lambda m, h, L, b: int(math.sqrt(m / (h * L * b))), "你用浮点数开平方（math.sqrt 或 np.sqrt）再取整"),
+    (lambda m, h, L, b: int(np.sqrt(m // (h * L * b))), "你用浮点数开平方（math.sqrt 或 np.sqrt）再取整"),
+    (lambda m, h, L, b: math.isqrt(m // (h * L)), "少乘了每个数的字节数"),
+])
+def test_max_length_float_steps_are_told_apart(answer, named):
+    result = assert_fails(ex.check_max_length, answer, named)
+    assert "math.isqrt（整数平方根）" not in result.message  # the first tier names the mistake, not the function to use
+
+
+def test_max_length_exact_integer_forms_pass():
+    assert_passes(ex.check_max_length, lambda m, h, L, b: float(math.isqrt(m // (h * L * b))))
+    assert_passes(ex.check_max_length, lambda m, h, L, b: np.int64(math.isqrt(m // (h * L * b))))

@@ -164,3 +164,13 @@ def test_broken_coref_rejects_an_intended_word_that_lacks_the_feature(sentence, 
     reset_hints()
     r = check_broken_coref(sentence, intended, why)
     assert not r.passed and "不可能是 “it” 在这句里指的词" in r.message
+
+
+def test_ignoring_the_key_is_named():
+    def row_max(w, t, q, k):  # the student's code: the largest weight of the query, to whatever token
+        m = np.asarray(w)[:, :, t.index(q), :].max(-1)
+        l, h = np.unravel_index(np.argmax(m), m.shape)
+        return int(l), int(h)
+
+    result = assert_fails(ex.check_top_head, row_max, "你没有用 key：你找的是 query 在所有词元上的最大权重")
+    assert "最后一次出现" not in result.message

@@ -31,7 +31,13 @@ DOT = Exercise(
                       lambda a, b: a * b),
               Mistake("你把分量相加了，不是相乘：a + b。", "运算符：点积用乘法。", lambda a, b: float(np.sum(a + b))),
               Mistake("你先把每个向量各自求和，再相乘；要先逐个分量相乘，再求和。", "求和与相乘的顺序。",
-                      lambda a, b: float(np.sum(a) * np.sum(b)))])
+                      lambda a, b: float(np.sum(a) * np.sum(b))),
+              Mistake("你返回的是两个向量长度（范数 norm）的乘积 |a|·|b|，不是点积：长度相乘不看两个向量的方向"
+                      "（互相垂直的两个向量，点积是 0）。", "np.linalg.norm 算的是长度。",
+                      lambda a, b: float(np.linalg.norm(a) * np.linalg.norm(b))),
+              *[Mistake(f"你的结果只用到了 {name}：另一个向量没有参与计算。", "return 那一行：a 和 b 都要用上。", produce)
+                for name, produce in (("a", lambda a, b: float(np.sum(a))), ("b", lambda a, b: float(np.sum(b))),
+                                      ("a", lambda a, b: float(a @ a)), ("b", lambda a, b: float(b @ b)))]])
 
 
 def check_dot(fn, hint=None):

@@ -111,13 +111,15 @@ def _pair(got, want, case):
     return compare_arrays(w, want_w, case, name="权重") or compare_arrays(out, want_out, case, name="输出")
 
 
-def _att(Q, K, V, scale, axis=-1, transpose=False, naive=False, mask=None, fill=None, after=False):
+def _att(Q, K, V, scale, axis=-1, transpose=False, naive=False, mask=None, fill=None, after=False, renorm=False):
     s = (K @ Q.T if transpose else Q @ K.T) * scale
     if mask is not None and not after:
         s = np.where(mask, s, fill)
     w = np.exp(s) / np.exp(s).sum(axis=axis, keepdims=True) if naive else _softmax(s, axis)
     if after:
         w = w * mask
+        if renorm:
+            w = w / w.sum(axis=-1, keepdims=True)
     return w @ V, w
 
 
@@ -166,6 +168,10 @@ MASKED_ATTENTION = Exercise(
                       lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, fill=-np.inf)),
               Mistake("掩码放在了 softmax 之后：被掩码的权重变成了 0，可每一行不再加起来等于 1。掩码要在 softmax 之前。",
                       "掩码那一行放在哪里。", lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, after=True)),
+              Mistake("掩码放在了 softmax 之后（再重新归一化）：平常和先掩码一样，可分数上千时，softmax 把权重全给了一个"
+                      "被掩码的键，没被掩码的键 exp 之后都成了 0，掩码一乘，这一行全是 0，再除以和就是 0 / 0 = NaN。"
+                      "（你减去了最大值，溢出不是问题所在。）", "掩码那一行放在哪里：softmax 之前还是之后。",
+                      lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, after=True, renorm=True)),
               Mistake("被掩码的分数填的数不够小：exp 之后被掩码的键仍然分到权重（填 0 时 exp(0) = 1；填 −30、−100 这样的数，"
                       "遇到上千的分数也不够小）。", "np.where 的填充值：要比任何分数都小得多。",
                       lambda Q, K, V, m: _att(Q, K, V, Q.shape[-1] ** -0.5, mask=m, fill=0.0)),

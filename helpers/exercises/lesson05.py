@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Exercise, Mistake, _Reject, compare_arrays, fmt, rng, run_check
+from ._core import Case, Exercise, Mistake, _Reject, compare_arrays, fmt, rng, run_check, shape_text
 from .lesson04 import _pair
 
 
@@ -97,7 +97,15 @@ def _mh_compare(got, want, case):
     if isinstance(got, (tuple, list)) and len(got) == 2:
         w = np.asarray(got[1], dtype=float)
         if w.shape == want[1].shape[1:]:
-            raise _Reject(f"权重的形状是 {w.shape}：每个头应有自己的一个 (n, n)，合起来是 {want[1].shape}（不要平均）。")
+            X, Wq, Wk, Wv, Wo, h = case.args
+            if np.allclose(w, want[1].mean(axis=0)):
+                raise _Reject(f"你把 {h} 个头的权重平均成了一个 {shape_text(w.shape)}：每个头应有自己的一个 (n, n)，"
+                              f"合起来是 {shape_text(want[1].shape)}。")
+            if h > 1 and np.allclose(w, _mh(X, Wq, Wk, Wv, Wo, 1)[1][0]):
+                raise _Reject(f"你没有把 Q、K、V 切成 {h} 个头：整块只做了一次注意力，得到一个 {shape_text(w.shape)} 的权重。"
+                              f"多头是每个头各自做一次，权重合起来是 {shape_text(want[1].shape)}。")
+            raise _Reject(f"权重的形状是 {shape_text(w.shape)}：每个头应有自己的一个 (n, n)，"
+                          f"合起来是 {shape_text(want[1].shape)}。")
     return _pair(got, want, case)
 
 

@@ -36,6 +36,14 @@ def _rnn_cases():
     return cases
 
 
+def _tanh_on_input(X, W_x, W_h, b):
+    h, out = np.zeros(W_h.shape[0]), []
+    for x in X:
+        h = np.tanh(x @ W_x) + h @ W_h + b  # tanh only around the input term
+        out.append(h)
+    return np.array(out)
+
+
 def _pre_tanh(X, W_x, W_h, b):
     h, out = np.zeros(W_h.shape[0]), []
     for x in X:
@@ -56,6 +64,8 @@ RNN = Exercise(
               Mistake("只返回了最后一个 h；要返回所有 n 个，形状 (n, d_state)。", "循环里存下每一步。",
                       lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, last=True)),
               Mistake("传给下一步的 h 没有经过 tanh（tanh 只用在了存下来的值上）。", "循环里 h 的更新。", _pre_tanh),
+              Mistake("tanh 只包住了 x_t W_x 那一项：h W_h 和 b 加在了 tanh 外面。tanh 要作用在三项的和上。",
+                      "tanh 的括号到哪里为止。", _tanh_on_input),
               Mistake("W_x 和 W_h 用反了：x_t 乘 W_x，h 乘 W_h。", "两个矩阵各乘谁。",
                       lambda X, W_x, W_h, b: _rnn(X, W_x, W_h, b, swap=True)),
               Mistake("没有 tanh：每一步的 h 应是 tanh(x_t W_x + h W_h + b)，不是括号里的数本身。", "h 的更新那一行。",
@@ -144,7 +154,10 @@ MAX_LENGTH = Exercise(
                      Case("BERT-base 在 16 GiB 里：12 层 × 12 个头、float32", (16 * GIB, 12, 12, 4)),
                      Case("80 GiB、32 层 × 32 个头、float16", (80 * GIB, 32, 32, 2), hidden=True),
                      Case("刚好放下 3 × 3", (72, 1, 1, 8), hidden=True),
-                     Case("10¹⁶ − 1 字节、1 层 1 个头、1 字节：浮点开平方会多 1", (10 ** 16 - 1, 1, 1, 1), hidden=True)],
+                     Case("(9·10⁷)² − 1 字节、1 层 1 个头、1 字节：浮点开平方会多 1", (81 * 10 ** 14 - 1, 1, 1, 1),
+                          hidden=True),
+                     Case("10¹⁶ − 1 字节、1 层 1 个头、1 字节：浮点除法、浮点开平方都会多 1", (10 ** 16 - 1, 1, 1, 1),
+                          hidden=True)],
     _max_len,
     where="所有权重矩阵的字节数 = 层数 × 头数 × n² × 每个数的字节数；要它 ≤ memory_bytes 的最大整数 n。",
     how="n² ≤ memory_bytes / (layers · h · bytes_per_number)；用 math.isqrt（整数平方根，向下取整），"
@@ -158,11 +171,15 @@ MAX_LENGTH = Exercise(
                       lambda m, h, L, b: math.ceil(math.sqrt(m / (h * L * b)))),
               Mistake("四舍五入（round）会超出内存：要向下取整。", "取整的方向。",
                       lambda m, h, L, b: round(math.sqrt(m / (h * L * b)))),
-              Mistake("你用浮点数开平方（math.sqrt 或 np.sqrt）再取整：float 只有约 16 位有效数字，10¹⁶ − 1 变成 float "
-                      "就被舍入成 10¹⁶，开平方得到 1e8，可 1e8 的平方已经超出。用 math.isqrt（整数平方根），"
-                      "或者检查 n² ≤ 那个数、不然减 1。", "用整数运算：math.isqrt。",
+              Mistake("你用浮点数开平方（math.sqrt 或 np.sqrt）再取整：float 只有约 16 位有效数字，n² − 1 这样的数"
+                      "开平方会被舍入成 n，可 n 的平方已经超出内存。", "开平方那一步：float 还是整数。",
                       lambda m, h, L, b: int(math.sqrt(m / (h * L * b)))),
-              Mistake("少乘了头数：每个头都有自己的 n × n 矩阵。", "头数。", lambda m, h, L, b: math.isqrt(m // (L * b)))])
+              Mistake("开平方用了 math.isqrt，可它之前的除法用了 /（浮点除法）：10¹⁶ − 1 变成 float 就被舍入成 10¹⁶，"
+                      "isqrt 拿到的已经是舍入后的数。除法也要留在整数里。", "isqrt 之前的那个除法。",
+                      lambda m, h, L, b: math.isqrt(int(m / (h * L * b)))),
+              Mistake("少乘了头数：每个头都有自己的 n × n 矩阵。", "头数。", lambda m, h, L, b: math.isqrt(m // (L * b))),
+              Mistake("少乘了每个数的字节数：memory_bytes 是字节，一个数占 bytes_per_number 个字节。", "字节数。",
+                      lambda m, h, L, b: math.isqrt(m // (h * L)))])
 
 
 def check_max_length(fn, hint=None):

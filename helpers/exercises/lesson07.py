@@ -36,6 +36,11 @@ def _top_cases():
         w[l0, h0, i, j] = 1.0  # this head sends token i entirely to token j
         tokens = [f"t{k}" for k in range(n)]
         cases.append(Case(f"{L} 层 × {h} 个头、{n} 个词元：t{i} → t{j}", (w, tokens, tokens[i], tokens[j]), hidden))
+    w = _random_attention(r, 2, 2, 4) * 0.2
+    w[0, 1, 2, 0] = 0.8  # the head asked for: t2 -> t0
+    w[1, 0, 2, 3] = 1.0  # another head sends t2 entirely to t3: the largest weight of t2, but not to the key
+    tokens = ["t0", "t1", "t2", "t3"]
+    cases.append(Case("另一个头把 t2 的权重全给了 t3：t2 → t0", (w, tokens, "t2", "t0"), hidden=True))
     tokens = ["the", "cat", "saw", "the", "dog"]  # "the" twice: the first occurrence counts
     w = _random_attention(r, 2, 3, 5) * 0.5
     w[1, 0, 4, 0] = 0.97  # dog -> the first "the"
@@ -63,6 +68,9 @@ TOP_HEAD = Exercise(
                       lambda w, t, q, k: _top(w, t, k, q)),
               Mistake("你没有用 query 和 key 的位置：每个例子问的是不同的一对词元。", "tokens.index(query) 和 tokens.index(key)。",
                       lambda w, t, q, k: _top_at(w, -1, 0)),
+              Mistake("你没有用 key：你找的是 query 在所有词元上的最大权重，不是它给 key 的权重。", "key 参数用在哪里了？",
+                      lambda w, t, q, k: tuple(int(x) for x in np.unravel_index(
+                          np.argmax(w[:, :, t.index(q), :].max(-1)), w.shape[:2]))),
               Mistake("词元出现不止一次时，你用了最后一次出现的位置；约定用第一次（tokens.index）。", "重复的词元。",
                       lambda w, t, q, k: _top_at(w, len(t) - 1 - t[::-1].index(q), len(t) - 1 - t[::-1].index(k))
                       if t.count(q) + t.count(k) > 2 else None),
