@@ -237,3 +237,18 @@ def test_widget_keeps_the_feedback_of_an_answered_question_until_the_answer_chan
     w.next_button.click()
     w.prev_button.click()
     assert w.feedback.value == ""  # the answer changed since: the old feedback no longer applies
+
+
+def test_no_where_gives_the_answer_away():
+    """The pointer names the section (by a heading that exists, see above) without the words of the right option."""
+    from difflib import SequenceMatcher
+
+    for k, q in enumerate(QUIZ, start=1):
+        if q.kind == "number":
+            continue
+        right = q.options[ord(q.answer) - 65]
+        common = SequenceMatcher(None, right, q.where).find_longest_match(0, len(right), 0, len(q.where))
+        assert common.size < 5, (k, right[common.a:common.a + common.size], q.where)
+    by_text = {q.text: q.where for q in QUIZ}
+    said = "".join(by_text.values())
+    assert "n²" not in said and "方差" not in said and "不能说明" not in said  # the three the student pass found
