@@ -68,7 +68,7 @@ class Question:
             return "unanswered", "还没有作答：把 None 换成你的答案。"
         if self.kind == "choice":
             valid = [chr(65 + i) for i in range(len(self.options))]
-            letter = answer.strip().upper() if isinstance(answer, str) else None
+            letter = answer.strip().strip(".。、 ()（）").upper() if isinstance(answer, str) else None  # "A." and "(A)" too
             if letter not in valid:
                 return "format", (f"请只填一个字母：{'、'.join(valid)} 中的一个（大小写都行），收到 {answer!r}。"
                                   f"（Answer with exactly one letter.）")

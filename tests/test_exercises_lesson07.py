@@ -108,8 +108,8 @@ def test_broken_coref_why_is_a_letter(why):
 
 
 @pytest.mark.parametrize("sentence, intended, why, diagnosis", [
-    (s.sentence, s.intended, "B", "拿到的是“动物”特征，不是“地点”"),
-    ("The fish didn't eat the mouse because it was hungry.", "fish", "B", "拿到的是“动物”特征，不是“地点”"),
+    (s.sentence, s.intended, "B", "B 不对：B 说第 1 层的 “it” 在找带“地点”特征的名词。你句子里的形容词交给 “it” 的，是这个特征吗？"),
+    ("The fish didn't eat the mouse because it was hungry.", "fish", "B", "B 说第 1 层的 “it” 在找带“地点”特征的名词"),
     (s.sentence, s.intended, "C", "模型都认识"),
     (s.sentence, s.intended, "D", "没有位置信息"),
 ])
@@ -117,6 +117,7 @@ def test_each_wrong_reason_is_told_why_it_is_wrong(sentence, intended, why, diag
     result = assert_fails(check, (sentence, intended, why), diagnosis)
     assert "还差一步" not in result.message and result.diagnosis == f"why {why}"
     assert "原因选错了" in result.message
+    assert "拿到的是“动物”" not in result.message  # the first tier does not name the right feature (that is option A)
 
 
 def test_reason_d_is_false_for_the_toy_model_swapping_the_nouns_swaps_the_weights():
@@ -174,3 +175,35 @@ def test_ignoring_the_key_is_named():
 
     result = assert_fails(ex.check_top_head, row_max, "你没有用 key：你找的是 query 在所有词元上的最大权重")
     assert "最后一次出现" not in result.message
+
+
+@pytest.mark.parametrize("sentence, said", [
+    ("The dog ate the fish because it was hungry.", "人读这句时 “it” 指的是 dog，不是 fish：形容词要的“动物”特征两个名词都有，单靠它分不出"),
+    ("The dog saw the fish in the river because it was very tired.", "这句只有一个动作（saw），人会把 “it” 读成做这个动作的 dog"),
+    ("The dog didn't eat the fish because it was tired.", "这句只有一个动作（didn't eat）"),
+    ("The dog and the fish ate the food because it was hungry.", "人读这句也分不出 “it” 指谁：fish 和 dog 由 and 连在一起"),
+])
+def test_a_sentence_where_the_feature_cannot_single_out_the_intended_noun_is_rejected(sentence, said):
+    result = assert_fails(check, (sentence, "fish", "A"), said)
+    assert result.diagnosis == "reading" and "intended 应是人读这句时 “it” 真正指的名词" in result.message
+
+
+@pytest.mark.parametrize("sentence", [
+    "The fish ate the food and the dog did not because it was hungry.",
+    "The cat didn't eat the food and the fish did because it was hungry.",
+    "The fish saw the man because it was too tired.",
+    "The fish chased the cat because it was hungry.",
+    "The fish ate the food because it was hungry and the dog did not.",
+])
+def test_designs_the_exercise_allows_are_still_accepted(sentence):
+    assert_passes(check, (sentence, "fish", "A"))
+
+
+@pytest.mark.parametrize("why", ["A", "a", " A ", "A.", "(A)", "（A）"])
+def test_letters_are_read_as_the_quiz_reads_them(why):
+    from helpers.quiz import QUIZ, check_answer, reset_quiz
+
+    assert_passes(check, (s.sentence, s.intended, why))
+    k = next(k for k, q in enumerate(QUIZ, start=1) if q.kind == "choice" and q.answer == "A")
+    reset_quiz()
+    assert check_answer(k, why).passed

@@ -154,17 +154,54 @@ WHY_BROKEN = """**玩具模型为什么把 “it” 指错了？**（选一个�
 _FEATURE_OPTION = {"动物": "A", "地点": "B"}
 
 
+def _letter(answer):
+    """A letter answer as one upper-case letter ("a", " A ", "A.", "(A)" -> "A"), or None; same rule as the quiz."""
+    if not isinstance(answer, str):
+        return None
+    return answer.strip().strip(".。、 ()（）").upper()
+
+
 def _why_wrong(letter: str, wanted: str) -> str:
     """What is wrong with the reason `letter`, when "it" looked for the feature `wanted`."""
     if letter in _FEATURE_OPTION.values():
         told = "动物" if letter == "A" else "地点"
-        return (f"{letter} 不对：你的句子里 “it” 从第 0 层的形容词拿到的是“{wanted}”特征，不是“{told}”。"
-                f"第 1 层按“{wanted}”去找名词；看看 CorefExplorer 里 “it” 在第 0 层看的是哪个形容词。")
+        return (f"{letter} 不对：{letter} 说第 1 层的 “it” 在找带“{told}”特征的名词。你句子里的形容词交给 “it” 的，"
+                f"是这个特征吗？")
     if letter == "C":
         return ("C 不对：句子里的词模型都认识（不认识的词，检查会先指出来）。它认识每个词，只是每个词的特征是词表"
                 "写死的，和这句话的意思无关。")
     return ("D 不对：这个玩具模型没有位置信息，根本不知道谁离 “it” 近；把两个名词对调位置，权重也只是跟着对调。"
             "它只按特征找词。")
+
+
+def _human_reading(tokens, X0, features, target: str, got: str, wanted: str) -> str:
+    """"" when a reader would take "it" as `target` for all the checker can tell, else why not (a message).
+
+    The adjective's feature (``wanted``) is carried by `target` and by the model's pick `got` (that is how the model
+    goes wrong), so it cannot single out the referent by itself; the sentence must. Two cases where it does not:
+    the two nouns are joined by "and" before the verb (they do the same thing: ambiguous), or the part before
+    "because"/"so" has a single action verb and `target` comes after it while `got` comes before it (a reader takes
+    "it" as the one who does the action). Sentences with more structure are left to the reader.
+    """
+    end = next((k for k, t in enumerate(tokens) if t in ("because", "so")), len(tokens))
+    main = tokens[:end]
+    if target not in main or got not in main:
+        return ""
+    act = features.index("动作")
+    verbs = [k for k, t in enumerate(main) if X0[k, act] > 0]  # "didn't eat" is one action, "… and the dog did" two
+    actions = [k for n, k in enumerate(verbs) if n == 0 or not (k - verbs[n - 1] == 1
+                                                                or (k - verbs[n - 1] == 2 and main[k - 1] == "not"))]
+    i, j = main.index(target), main.index(got)
+    first_verb = verbs[0] if verbs else len(main)
+    between = main[min(i, j) + 1:max(i, j)]
+    if i < first_verb and j < first_verb and set(between) <= {"the", "a", "an", "and"} and "and" in between:
+        return (f"人读这句也分不出 “it” 指谁：{target} 和 {got} 由 and 连在一起，做的是同一件事，"
+                f"形容词要的“{wanted}”特征它们都有。")
+    if len(actions) == 1 and j < first_verb < i:
+        return (f"人读这句时 “it” 指的是 {got}，不是 {target}：形容词要的“{wanted}”特征两个名词都有，单靠它分不出；"
+                f"这句只有一个动作（{' '.join(main[first_verb:verbs[-1] + 1])}），人会把 “it” 读成做这个动作的 {got}。"
+                f"要让 {target} 成为 “it” 指的词，句子本身得让人读出是它。")
+    return ""
 
 
 def check_broken_coref(sentence, intended, why, hint=None):
@@ -222,7 +259,11 @@ def check_broken_coref(sentence, intended, why, hint=None):
                            f"而 “{target}” " + (f"的“{wanted}”特征是 {fmt(carries)}" if noun else "不是名词")
                            + "。intended 应是人读这句时 “it” 真正指的名词。",
                            where, how, hint, diagnosis="intended")
-    letter = why.strip().strip(".。 )）").upper() if isinstance(why, str) else None
+    unclear = _human_reading(r.tokens, r.X0, features, target, got, wanted)
+    if unclear:
+        return check_value(key, False, unclear + "intended 应是人读这句时 “it” 真正指的名词。", where, how, hint,
+                           diagnosis="reading")
+    letter = _letter(why)
     if letter is None or letter == "":
         return check_value(key, False, f"模型确实答错了（“it” → {got}，你说应是 {target}；{reason}）。"
                            "还差一步：在 WHY_BROKEN 的选项里选出它为什么会错，把字母填进 why。", where, how, hint,
