@@ -18,7 +18,7 @@ def test_projection_correct_forms(answer):
 @pytest.mark.parametrize("answer, diagnosis", [
     (lambda X, a, b, c: (X @ b, X @ a, X @ c), "对调"),
     (lambda X, a, b, c: (a.T @ X.T, b.T @ X.T, c.T @ X.T), "转置"),
-    (lambda X, a, b, c: (X @ a, X @ a, X @ c), "K 用了 W_Q"),
+    (lambda X, a, b, c: (X @ a, X @ a, X @ c), "你的 K 和 Q 一模一样：算 K 时用的也是 W_Q。"),
     (lambda X, a, b, c: X @ a, "三个数组"),
 ])
 def test_projection_mistakes(answer, diagnosis):

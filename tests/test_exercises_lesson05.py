@@ -123,3 +123,21 @@ def test_one_head_without_splitting_is_named_and_averaging_too():
     result = assert_fails(ex.check_multi_head, no_split, "你没有把 Q、K、V 切成 2 个头：整块只做了一次注意力")
     assert "平均" not in result.message
     assert_fails(ex.check_multi_head, averaged, "你把 2 个头的权重平均成了一个 (3, 3)")
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (lambda d, h, dk, dv, do: 4 * d * h * dk, "四个矩阵你都按 W_Q 的大小算了"),
+    (lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv + h * dv * do + 3 * h * dk + do, "你把偏置（bias）也算进去了"),
+    (lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv + dv * do, "W_O 的行数少乘了 h"),
+    (lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv + h * dv * d, "W_O 的大小算错了"),
+])
+def test_head_parameters_mistakes_are_named_without_shapes_or_totals(answer, named):
+    result = assert_fails(ex.check_head_parameters, answer, named)
+    assert "(h·d_v, d_o)" not in result.message and "180" not in result.message and "应是" not in result.message
+
+
+def test_head_parameters_unnamed_miss_says_too_big_or_small_not_the_total():
+    result = assert_fails(ex.check_head_parameters, lambda d, h, dk, dv, do: 7, "你的是 7，比正确的小。")
+    assert "180" not in result.message
+    assert_fails(ex.check_head_parameters, lambda d, h, dk, dv, do: "180", "应返回一个整数，收到 str（'180'）")
+    assert_passes(ex.check_head_parameters, lambda d, h, dk, dv, do: float(s.head_parameters(d, h, dk, dv, do)))

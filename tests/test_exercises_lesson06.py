@@ -176,3 +176,12 @@ def test_max_length_float_steps_are_told_apart(answer, named):
 def test_max_length_exact_integer_forms_pass():
     assert_passes(ex.check_max_length, lambda m, h, L, b: float(math.isqrt(m // (h * L * b))))
     assert_passes(ex.check_max_length, lambda m, h, L, b: np.int64(math.isqrt(m // (h * L * b))))
+
+
+def test_dilated_log_of_n_minus_1_is_named_without_the_rule():
+    def path(kind, n, k):
+        return s.predicted_path_length(kind, n, k) if kind != "cnn_dilated" else (
+            math.ceil(math.log(n - 1, k)) if n > 2 else 1)
+
+    result = assert_fails(ex.check_path_length, path, "空洞卷积差了一个位置")
+    assert "k**L ≥ n" not in result.message

@@ -118,3 +118,10 @@ def test_unsolved_and_odd_answers_get_messages_not_tracebacks():
 
 def test_float32_answers_pass():
     assert_passes(ex.check_softmax_backward, lambda w, g: s.softmax_grad(w.astype(np.float32), g.astype(np.float32)))
+
+
+def test_first_messages_name_the_mistake_not_the_formula():
+    result = assert_fails(ex.check_softmax_backward, lambda w, g: w * (g - (w * g).sum()), "你把所有元素加在了一起")
+    assert "axis=-1" not in result.message and "keepdims=True" not in result.message
+    result = assert_fails(ex.check_grad_W_Q, lambda X, WK, dS: X.T @ dS.T @ X @ WK / np.sqrt(WK.shape[1]), "dS 转置了")
+    assert "∂L/∂Q =" not in result.message and "dS K" not in result.message

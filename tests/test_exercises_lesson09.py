@@ -63,7 +63,7 @@ def layer(X, a, b, c, values=True, scale=True, k=None):
 @pytest.mark.parametrize("answer, diagnosis", [
     (lambda X, a, b, c: layer(X, a, b, c, values=False), "乘的是 X"),
     (lambda X, a, b, c: layer(X, a, b, c, scale=False), "少除了 √d_k"),
-    (lambda X, a, b, c: layer(X, a, b, c, k=a), "K 用了 W_Q"),
+    (lambda X, a, b, c: layer(X, a, b, c, k=a), "你的 K 用的也是 W_Q"),
     (lambda X, a, b, c: scaled_dot_product_attention(X @ a, X @ b, X @ c), "元组"),
 ])
 def test_self_attention_layer_mistakes(answer, diagnosis):

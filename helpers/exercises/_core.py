@@ -191,6 +191,8 @@ def _same(got, mistaken, compare, case) -> bool:
     try:
         return compare(got, mistaken, case) is None
     except _Reject:
+        if isinstance(got, (str, bytes)):  # "180" is no number: its kind is the mistake, not a value that matches
+            return False
         try:
             g, m = np.asarray(got, dtype=float), np.asarray(mistaken, dtype=float)
         except (TypeError, ValueError):

@@ -36,7 +36,7 @@ PROJECTION = Exercise(
                       lambda X, Wq, Wk, Wv: (X @ Wk, X @ Wq, X @ Wv)),
               Mistake("你的结果是转置的：(d_k, n)；每个词应是一行。", "X 放在左边。",
                       lambda X, Wq, Wk, Wv: (Wq.T @ X.T, Wk.T @ X.T, Wv.T @ X.T)),
-              Mistake("K 用了 W_Q：K = X @ W_K。", "K 那一行。", lambda X, Wq, Wk, Wv: (X @ Wq, X @ Wq, X @ Wv))])
+              Mistake("你的 K 和 Q 一模一样：算 K 时用的也是 W_Q。", "K 那一行用的是哪个矩阵。", lambda X, Wq, Wk, Wv: (X @ Wq, X @ Wq, X @ Wv))])
 
 
 def check_projection(fn, hint=None):

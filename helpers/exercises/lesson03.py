@@ -146,7 +146,8 @@ def check_dot_variance(answer, d_k: int = 64, hint=None):
         return check_value(key, False, f"缩放前的方差 {fmt(before)} 不对：课上测得的值在 {d_k} 附近"
                            f"（接受期望值 {d_k}，或误差 10% 以内的测量值）。", where, how, hint, diagnosis="before")
     if abs(after - np.sqrt(d_k)) < 0.5:
-        return check_value(key, False, f"缩放后的 {fmt(after)} 不对：除以 √d_k，方差除以的是 (√d_k)² = d_k，不是 √d_k。",
+        return check_value(key, False, f"缩放后的 {fmt(after)} 不对：你把方差也除以了 √d_k。每个数除以一个常数 c 时，"
+                                       "方差除以的不是 c。",
                            where, how, hint, diagnosis="after sqrt")
     if abs(after - 1) > 0.1:
         return check_value(key, False, f"缩放后的方差 {fmt(after)} 不对（接受期望值 1，或误差 10% 以内的测量值）。",

@@ -133,11 +133,17 @@ def _count(d, h, dk, dv, do):
 
 
 def _int_compare(got, want, case):
-    if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
-        raise _Reject(f"应返回一个整数，收到 {type(got).__name__}。")
-    if float(got) != int(got):
-        raise _Reject(f"应返回一个整数，收到 {fmt(got)}。")
-    return None if int(got) == want else f"应是 {fmt(int(want))}，你的是 {fmt(int(got))}。"
+    """An integer answer: 16384 and 16384.0 count, "16384", True and 4.6 do not; a wrong one is said too big or too small.
+
+    The expected number is not shown: in a counting exercise it is the answer to that case.
+    """
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer, float, np.floating)):
+        raise _Reject(f"应返回一个整数，收到 {type(got).__name__}（{got!r}）。")
+    if not np.isfinite(float(got)) or float(got) != int(got):
+        raise _Reject(f"应返回一个整数，收到 {fmt(got)}：还没有取整。")
+    if int(got) == want:
+        return None
+    return f"你的是 {fmt(int(got))}，比正确的{'大' if int(got) > want else '小'}。"
 
 
 PARAMETERS = Exercise(
@@ -155,8 +161,16 @@ PARAMETERS = Exercise(
     mistakes=[Mistake("少了 W_O：它也是这一层的参数。", "第四个矩阵。", lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv),
               Mistake("你只算了一个头（忘了乘 h）。", "每个 W 的列数是 h·d_k。",
                       lambda d, h, dk, dv, do: 2 * d * dk + d * dv + dv * do),
-              Mistake("W_O 的形状是 (h·d_v, d_o)，你用了 d（课上手搭的 W_O 是 (6, 3)，d_o = 3）。", "W_O 的列数。",
+              Mistake("四个矩阵你都按 W_Q 的大小算了：W_V 和 W_O 乘在别的东西上，乘出来的宽度也不同。", "W_V 和 W_O 的形状。",
+                      lambda d, h, dk, dv, do: 4 * d * h * dk),
+              Mistake("W_O 的大小算错了：它乘出来的宽度你用了 d；这一层的输出宽度是参数里的另一个数。", "W_O 的列数。",
                       lambda d, h, dk, dv, do: _count(d, h, dk, dv, d)),
+              Mistake("W_O 的行数少乘了 h：W_O 乘的是 h 个头拼接起来的输出。", "W_O 的行数。",
+                      lambda d, h, dk, dv, do: 2 * d * h * dk + d * h * dv + dv * do),
+              Mistake("你把偏置（bias）也算进去了：这道题只数四个矩阵 W_Q、W_K、W_V、W_O 的元素。", "题目要数什么。",
+                      lambda d, h, dk, dv, do: _count(d, h, dk, dv, do) + 2 * h * dk + h * dv + do),
+              Mistake("你把偏置（bias）也算进去了（只算了 W_Q、W_K、W_V 的）：这道题只数四个矩阵的元素。", "题目要数什么。",
+                      lambda d, h, dk, dv, do: _count(d, h, dk, dv, do) + 2 * h * dk + h * dv),
               Mistake("W_V 的宽度用了 d_k；V 的宽度是 d_v。", "W_V 的列数。",
                       lambda d, h, dk, dv, do: 3 * d * h * dk + h * dv * do)])
 

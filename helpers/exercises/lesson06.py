@@ -128,11 +128,11 @@ PATH = Exercise(
                       lambda kind, n, k: -(-n // (k - 1)) if kind == "cnn" else _ok(kind, n, k)),
               Mistake("RNN 按 n 步算了；从第 0 个词到第 n − 1 个词是 n − 1 步。", "rnn 那一支。",
                       lambda kind, n, k: n if kind == "rnn" else _ok(kind, n, k)),
-              Mistake("空洞卷积按 k**L ≥ n − 1 算了（用了 log(n − 1)）：L 层之后能看到 k**L 个位置，要覆盖全部 n 个，"
-                      "所以要 k**L ≥ n。", "空洞卷积那一支的不等式。",
+              Mistake("空洞卷积差了一个位置：你让 L 层覆盖 n − 1 个位置（用了 log(n − 1)），可 L 层之后能看到的位置"
+                      "要包括第 0 个词到第 n − 1 个词，一共 n 个。", "空洞卷积那一支：要覆盖几个位置？",
                       lambda kind, n, k: math.ceil(math.log(n - 1, k) - 1e-9) if kind == "cnn_dilated" and n > 1
                       else _ok(kind, n, k)),
-              Mistake("空洞卷积向下取整了：k**L 要 ≥ n 才能到达最后一个词。", "取整的方向。",
+              Mistake("空洞卷积向下取整了：层数少了一层时，最后一个词还看不到。", "取整的方向。",
                       lambda kind, n, k: int(math.log(n, k) + 1e-9) if kind == "cnn_dilated" else _ok(kind, n, k))])
 
 

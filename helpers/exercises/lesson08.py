@@ -50,7 +50,7 @@ SOFTMAX_BACKWARD = Exercise(
                       lambda w, g: g - np.sum(w * g, axis=-1, keepdims=True)),
               Mistake("求和的轴不对：Σ_j 应沿最后一维（同一个查询的各个键），用 axis=-1。", "np.sum 的 axis。",
                       lambda w, g: w * (g - np.sum(w * g, axis=0, keepdims=True))),
-              Mistake("你把所有元素加在了一起：每一行（每个查询）要分别求和，axis=-1, keepdims=True。", "np.sum 的 axis。",
+              Mistake("你把所有元素加在了一起（整个数组一个和），不是每一行（每个查询）各自一个和。", "np.sum 的 axis 和 keepdims。",
                       lambda w, g: w * (g - np.sum(w * g)))])
 
 
@@ -89,7 +89,7 @@ GRAD_W_Q = Exercise(
     mistakes=[Mistake("差一个因子 1/√d_k：分数除过 √d_k，梯度也要除。", "分数公式里的 √d_k。",
                       lambda X, W_K, dS: X.T @ (dS @ (X @ W_K))),
               Mistake("你除的是 d_k，应该除以 √d_k。", "np.sqrt。", lambda X, W_K, dS: X.T @ (dS @ (X @ W_K)) / W_K.shape[1]),
-              Mistake("dS 转置了：这是 W_K 那一侧的写法。对 Q 来说 ∂L/∂Q = dS K / √d_k（第 i 个查询用 dS 的第 i 行）。",
+              Mistake("dS 转置了：你用了 dS 的第 i 列去算第 i 个查询，那是 W_K 那一侧的写法。",
                       "dS 还是 dS.T。", lambda X, W_K, dS: X.T @ (dS.T @ (X @ W_K)) / np.sqrt(W_K.shape[1])),
               Mistake("你返回的是 ∂L/∂Q（形状 (n, d_k)），还差最后一步：Q = X W_Q。", "Q = X W_Q 这一步的梯度。",
                       lambda X, W_K, dS: dS @ (X @ W_K) / np.sqrt(W_K.shape[1]))])

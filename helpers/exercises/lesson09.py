@@ -79,7 +79,7 @@ SELF_ATTENTION = Exercise(
     compare=_output_only,
     mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),
               Mistake("少除了 √d_k。", "分数那一步。", lambda X, a, b, c: _layer(X, a, b, c, scale=False)),
-              Mistake("K 用了 W_Q。", "K = X @ W_K。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a))])
+              Mistake("你的 K 用的也是 W_Q：K 和 Q 一模一样。", "K 那一行用的是哪个矩阵。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a))])
 
 
 def check_self_attention_layer(fn, hint=None):
