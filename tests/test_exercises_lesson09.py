@@ -152,3 +152,20 @@ def _norm_in_place(x, g, b, eps=1e-12):
 def test_writing_into_an_input_is_rejected(check, answer, name):
     result = assert_fails(check, answer, f"你改动了传入的 {name}（原地修改")
     assert result.diagnosis == "in place"
+
+
+def test_an_unstable_softmax_and_softmax_over_axis_0_are_named():
+    def unstable(X, WQ, WK, WV):  # the student's code: no max subtracted
+        dk = WQ.shape[1]
+        e = np.exp((X @ WQ) @ (X @ WK).T / np.sqrt(dk))
+        return e / e.sum(-1, keepdims=True) @ (X @ WV)
+
+    def by_columns(X, WQ, WK, WV):
+        S = (X @ WQ) @ (X @ WK).T / np.sqrt(WQ.shape[1])
+        e = np.exp(S - S.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True) @ (X @ WV)
+
+    result = assert_fails(ex.check_self_attention_layer, unstable, "softmax 没有先减去每一行的最大值：分数上千时 exp 溢出成 inf")
+    assert "分数上千（W_Q、W_K 放大 20 倍）" in result.message
+    assert_fails(ex.check_self_attention_layer, by_columns, "softmax 沿错了轴：你的权重每一列加起来是 1")
+    assert_passes(ex.check_self_attention_layer, s.self_attention_layer)

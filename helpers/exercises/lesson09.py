@@ -48,12 +48,15 @@ def check_positional_encoding(fn, hint=None):
     return run_check(POSITIONAL, fn, hint)
 
 
-def _layer(X, Wq, Wk, Wv, scale=True, values=True, k_matrix=None):
+def _layer(X, Wq, Wk, Wv, scale=True, values=True, k_matrix=None, axis=-1, naive=False):
     Q, K, V = X @ Wq, X @ (Wk if k_matrix is None else k_matrix), X @ Wv
     s = Q @ K.T / (np.sqrt(Q.shape[-1]) if scale else 1.0)  # (n, n)
-    e = np.exp(s - s.max(-1, keepdims=True))
-    w = e / e.sum(-1, keepdims=True)
+    e = np.exp(s) if naive else np.exp(s - s.max(axis, keepdims=True))
+    w = e / e.sum(axis, keepdims=True)
     return w @ (V if values else X)
+
+
+LARGE = "的分数上千：exp(上千的数) 溢出成 inf，inf / inf = NaN"
 
 
 def _layer_cases():
@@ -63,7 +66,9 @@ def _layer_cases():
             for k, (n, d, dk) in enumerate(((3, 9, 3), (5, 4, 2), (1, 6, 6), (4, 8, 8)))] + [
         Case("float32 的输入", tuple(a.astype(np.float32) for a in (r.normal(size=(4, 6)), r.normal(size=(6, 3)),
                                                                   r.normal(size=(6, 3)), r.normal(size=(6, 3)))),
-             hidden=True)]
+             hidden=True),
+        Case("分数上千（W_Q、W_K 放大 20 倍）", (r.normal(size=(4, 6)), 20 * r.normal(size=(6, 4)), 20 * r.normal(size=(6, 4)),
+                                             r.normal(size=(6, 4))), hidden=True, nan_reason=LARGE)]
 
 
 def _output_only(got, want, case):
@@ -79,7 +84,11 @@ SELF_ATTENTION = Exercise(
     compare=_output_only,
     mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),
               Mistake("少除了 √d_k。", "分数那一步。", lambda X, a, b, c: _layer(X, a, b, c, scale=False)),
-              Mistake("你的 K 用的也是 W_Q：K 和 Q 一模一样。", "K 那一行用的是哪个矩阵。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a))])
+              Mistake("你的 K 用的也是 W_Q：K 和 Q 一模一样。", "K 那一行用的是哪个矩阵。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a)),
+              Mistake("softmax 沿错了轴：你的权重每一列加起来是 1，应是每一行（每个查询一行）。", "softmax 里 max 和 sum 的 axis。",
+                      lambda X, a, b, c: _layer(X, a, b, c, axis=0)),
+              Mistake("softmax 没有先减去每一行的最大值：分数上千时 exp 溢出成 inf，inf / inf = NaN。", "softmax 的第一步。",
+                      lambda X, a, b, c: _layer(X, a, b, c, naive=True))])
 
 
 def check_self_attention_layer(fn, hint=None):
