@@ -65,3 +65,14 @@ def test_no_two_words_can_both_prefer_the_other():
     X = rng.normal(size=(10_000, 2, 5)) * rng.uniform(0.1, 10, size=(10_000, 2, 1))
     S01 = np.einsum("nd,nd->n", X[:, 0], X[:, 1])
     assert np.all(S01 <= np.maximum((X[:, 0] ** 2).sum(1), (X[:, 1] ** 2).sum(1)) + 1e-9)
+
+
+def test_the_pass_message_shows_enough_digits_to_see_the_difference():
+    result = assert_passes(ex.check_not_self, [[1.0, 0.0], [1.0000001, 0.0]])
+    assert "（1.0000001 > 1）" in result.message and "（1 > 1）" not in result.message
+
+
+def test_argmax_over_the_whole_matrix_gets_a_project_message_not_a_bare_index_error():
+    result = assert_fails(ex.check_most_attended, lambda w, t, word: t[int(np.argmax(w))],
+                          "你用来取 tokens 的下标超出了范围（tokens 只有 n 个词）。如果用了 np.argmax(weights)")
+    assert "IndexError" in result.message  # numpy's/Python's own words only after the project's

@@ -56,3 +56,11 @@ def test_query_rules_design():
     for odd in (None, "abc", [1.0], True):
         assert_fails(ex.check_query_rules, {**s.my_query_rules, ("动作", "受事"): odd}, "强度应是一个数")
     assert_fails(ex.check_query_rules, {"动作": 1.0}, "两个词")
+
+
+def test_query_rules_pass_text_is_true_when_eat_scores_itself_highest():
+    base = {("施事", "动作"): 3.0, ("受事", "动作"): 3.0, ("动作", "施事"): 3.0, ("动作", "受事"): 4.0,
+            ("动作", "动作"): 10.0}
+    result = assert_passes(ex.check_query_rules, base)
+    assert "“吃”给 鱼 的分数现在高过给 猫 的（3.2 > 2.4；“吃”最高的分数 10 给的是 吃" in result.message
+    assert "更关注 鱼" not in result.message

@@ -74,7 +74,7 @@ def test_softmax_may_not_call_the_helper():
 
 
 def test_article_d_k():
-    for answer in (s.article_d_k, 83, 82.6, "82.6"):
+    for answer in (s.article_d_k, 83, 82.6, np.float64(82.6)):  # a number; "82.6" (a string) is rejected, see below
         assert_passes(ex.check_article_d_k, answer)
     assert "还没写" in ex.check_article_d_k(None).message
     assert_fails(ex.check_article_d_k, 64, "0.724")
@@ -143,3 +143,16 @@ def test_a_helper_that_reaches_a_softmax_is_named_by_what_the_reader_called():
         return attention_layer(np.eye(2), {"W_Q": np.eye(2), "W_K": np.eye(2), "W_V": np.eye(2)})
 
     assert_fails(ex.check_softmax, via_layer, "不能调用 helpers 里的 attention_layer（helpers.layers.attention_layer）")
+
+
+@pytest.mark.parametrize("answer", ["83", b"83", True])
+def test_article_d_k_takes_a_number_not_a_string(answer):
+    result = assert_fails(ex.check_article_d_k, answer, "d_k 应是一个数（不加引号，例如 100）")
+    assert result.diagnosis == "format"
+
+
+def test_article_d_k_accepts_every_kind_of_number():
+    for answer in (83, 83.0, np.int64(83), np.float32(83)):
+        assert_passes(ex.check_article_d_k, answer)
+    assert_fails(ex.check_dot_variance, ("64", "1"), "请给两个数")
+    assert_passes(ex.check_dot_variance, (np.int64(64), 1.0))

@@ -222,3 +222,14 @@ def test_mask_after_softmax_then_renormalised_is_named_not_overflow():
 
     result = assert_fails(ex.check_masked_attention, after_renorm, "掩码放在了 softmax 之后（再重新归一化）")
     assert "exp 会溢出" not in result.message and "分数上千" in result.message
+
+
+def test_masked_prediction_wants_the_exact_row_of_three_numbers():
+    def check(a):
+        return ex.check_masked_prediction(*a)
+
+    check.__name__ = "check_masked_prediction"
+    assert_fails(check, ([[1.0, 0.0, 0.0]], True), "cat_row 应是 3 个数")
+    assert_fails(check, ([0.999, 0.001, 0.0], True), "“猫”的权重行")
+    assert_passes(check, ([1, 0, 0], True))
+    assert_passes(check, (np.array([1.0, 0.0, 0.0]), np.True_))

@@ -185,3 +185,20 @@ def test_dilated_log_of_n_minus_1_is_named_without_the_rule():
 
     result = assert_fails(ex.check_path_length, path, "空洞卷积差了一个位置")
     assert "k**L ≥ n" not in result.message
+
+
+def test_integer_answers_are_read_alike_in_06_3_and_06_4():
+    forms_ok = (int, float, np.int64)
+    forms_odd = (str, lambda n: n + 0.5, lambda n: True)
+    for convert in forms_ok:
+        ex.reset_hints()
+        assert ex.check_max_length(lambda *a, c=convert: c(s.max_length(*a))).passed, convert
+        ex.reset_hints()
+        assert ex.check_longest_within(convert(81)).passed, convert
+    for convert in forms_odd:
+        ex.reset_hints()
+        result = ex.check_max_length(lambda *a, c=convert: c(s.max_length(*a)))
+        assert not result.passed and "应返回一个整数" in result.message, result.message
+        ex.reset_hints()
+        result = ex.check_longest_within(convert(81))
+        assert not result.passed and "应是一个整数" in result.message, result.message

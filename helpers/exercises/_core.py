@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # Readable numbers live in ._compare; re-exported here, since lessons and tests import them from ._core.
-from ._compare import RTOL, _pair_text, _Reject, _tolerance, as_array, compare_arrays, fmt, shape_text  # noqa: F401
+from ._compare import RTOL, _pair_text, _Reject, _tolerance, as_array, compare_arrays, fmt, order_text, shape_text  # noqa: F401
 from ._guard import CHECKER, _ForbiddenCall, _Guard, checker_functions
 
 NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check, shape_text
+from ._core import (
+    Case,
+    Exercise,
+    Mistake,
+    _Reject,
+    check_value,
+    compare_arrays,
+    fmt,
+    order_text,
+    rng,
+    run_check,
+    shape_text,
+)
 
 
 def _sim_cases():
@@ -80,6 +92,9 @@ MOST_ATTENDED = Exercise(
     where="一行 = 一个词给所有词的权重（它关注谁）；一列 = 所有词给某个词的权重（谁关注它）。",
     how="i = tokens.index(word) 找到行；np.argmax(weights[i]) 找到这一行最大的列；返回 tokens[那一列]。",
     compare=_word_compare,
+    errors=[("index out of range", "你用来取 tokens 的下标超出了范围（tokens 只有 n 个词）。如果用了 np.argmax(weights)："
+                                   "不给 axis、也不先取出一行时，它在拉平的整个矩阵里找，返回的下标可以到 n² − 1。",
+             "np.argmax 作用在哪个数组上：整个矩阵，还是 word 那一行。")],
     mistakes=[Mistake("你读的是 word 那一列（谁关注 word），题目要的是 word 那一行（word 关注谁）。",
                       "weights[i] 和 weights[:, i] 的区别。", lambda w, t, word: t[int(np.argmax(w[:, t.index(word)]))]),
               Mistake("你找的是权重最小的词。", "argmax 和 argmin。", lambda w, t, word: t[int(np.argmin(w[t.index(word)]))]),
@@ -122,6 +137,6 @@ def check_not_self(X, hint=None):
         return check_value(key, False, f"词 0 和自己的点积 {fmt(S[0, 0])} ≥ 和词 1 的 {fmt(S[0, 1])}：它还是最关注自己。",
                            where, how, hint, diagnosis="self")
     return check_value(key, True, "", "", "", hint,
-                       passed=f"S = {fmt(S)}：词 0 更关注词 1（{fmt(S[0, 1])} > {fmt(S[0, 0])}），而词 1 仍最关注自己"
+                       passed=f"S = {fmt(S)}：词 0 更关注词 1（{order_text(S[0, 1], S[0, 0])}），而词 1 仍最关注自己"
                               f"（{fmt(S[1, 1])}）。两个词不可能同时更关注对方：x0·x1 ≤ |x0||x1| ≤ max(|x0|², |x1|²)"
                               "——这就是第 02 课要用不同的 Q 和 K 的原因。")

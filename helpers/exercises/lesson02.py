@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, rng, run_check
+from ._core import Case, Exercise, Mistake, _Reject, check_value, compare_arrays, fmt, order_text, rng, run_check
 
 
 def _proj_cases():
@@ -124,5 +124,8 @@ def check_query_rules(rules, hint=None):
         if int(np.argmax(S[i])) != eat or np.sum(S[i] == S[i].max()) > 1:
             return check_value(key, False, f"“{word}”最高的分数不再唯一地给“吃”了：这条规则改坏了它。\n{table}",
                                "“施事”和“受事”这两行：猫 和 鱼 靠它们去找动作。", how, hint, diagnosis=word)
+    top = int(np.argmax(S[eat]))
+    aside = "" if top == fish else f"；“吃”最高的分数 {fmt(S[eat, top])} 给的是 {'猫吃鱼'[top]}，这道题只要求 鱼 高过 猫"
     return check_value(key, True, "", "", "", hint,
-                       passed=f"“吃”现在更关注 鱼（{fmt(S[eat, fish])} > {fmt(S[eat, cat])}），猫 和 鱼 仍最关注 吃。\n{table}")
+                       passed=f"“吃”给 鱼 的分数现在高过给 猫 的（{order_text(S[eat, fish], S[eat, cat])}{aside}），"
+                              f"猫 和 鱼 仍最关注 吃。\n{table}")

@@ -99,10 +99,10 @@ def check_article_d_k(d_k, hint=None):
     if d_k is None:
         return check_value(key, False, "还没写（not written yet）：把 None 换成一个数。", where, how, hint,
                            diagnosis="not written")
-    try:
-        d_k = float(d_k)
-    except (TypeError, ValueError):
-        return check_value(key, False, f"d_k 应是一个数，收到 {d_k!r}。", where, how, hint)
+    if isinstance(d_k, (str, bytes, bool, np.bool_)) or not isinstance(d_k, (int, float, np.integer, np.floating)):
+        return check_value(key, False, f"d_k 应是一个数（不加引号，例如 100），收到 {d_k!r}（{type(d_k).__name__}）。",
+                           where, how, hint, diagnosis="format")
+    d_k = float(d_k)
     if not d_k > 0:
         return check_value(key, False, f"d_k 应大于 0，收到 {fmt(d_k)}。", where, how, hint)
     w = _weight(d_k)
@@ -136,6 +136,8 @@ def check_dot_variance(answer, d_k: int = 64, hint=None):
         return check_value(key, False, "还没写（not written yet）：把 None 换成两个数 (缩放前, 缩放后)。", where, how,
                            hint, diagnosis="not written")
     try:
+        if any(isinstance(a, (str, bytes, bool, np.bool_)) for a in answer):
+            raise TypeError  # "64" is no number here (as in every exercise): the same message as any other odd answer
         before, after = (float(a) for a in answer)
     except (TypeError, ValueError):
         return check_value(key, False, f"请给两个数 (缩放前的方差, 缩放后的方差)，收到 {answer!r}。", where, how, hint)

@@ -209,13 +209,13 @@ def check_masked_prediction(cat_row, fish_unchanged, hint=None):
                            f"（{type(fish_unchanged).__name__}）。（Expected a boolean True/False.）", where, how, hint,
                            diagnosis="format")
     try:
-        row = np.asarray(cat_row, dtype=float).ravel()
+        row = np.asarray(cat_row, dtype=float)
     except (TypeError, ValueError):
         row = None
     if isinstance(cat_row, (str, bytes)) or row is None or row.shape != (3,):
         return check_value(key, False, f"cat_row 应是 3 个数（“猫”给 猫、吃、鱼 的权重），收到 {cat_row!r}。", where, how,
                            hint, diagnosis="format")
-    if not np.allclose(row, w_m[0], atol=0.001):
+    if not np.allclose(row, w_m[0], atol=1e-9):  # the masked weights are exactly 0: 0.001 is a wrong prediction
         if np.allclose(row, w[0], atol=0.001):
             what = f"{fmt(row)} 是不加掩码时“猫”的权重；因果掩码下“猫”看不见后面的词。"
         elif not np.isclose(row.sum(), 1, atol=0.001):
