@@ -76,3 +76,7 @@ def test_argmax_over_the_whole_matrix_gets_a_project_message_not_a_bare_index_er
     result = assert_fails(ex.check_most_attended, lambda w, t, word: t[int(np.argmax(w))],
                           "你用来取 tokens 的下标超出了范围（tokens 只有 n 个词）。如果用了 np.argmax(weights)")
     assert "IndexError" in result.message  # numpy's/Python's own words only after the project's
+
+
+def test_dividing_by_sqrt_d_is_named():
+    assert_fails(ex.check_similarity, lambda X: X @ X.T / np.sqrt(X.shape[1]), "你把点积除以了 √d：这一题要的是点积本身")

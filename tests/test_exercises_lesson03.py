@@ -156,3 +156,12 @@ def test_article_d_k_accepts_every_kind_of_number():
         assert_passes(ex.check_article_d_k, answer)
     assert_fails(ex.check_dot_variance, ("64", "1"), "请给两个数")
     assert_passes(ex.check_dot_variance, (np.int64(64), 1.0))
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (lambda x: np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "你减去的是整个数组的最大值，除以的也是整个数组的和"),
+    (lambda x: (lambda e: e / e.sum(axis=0, keepdims=True))(np.exp(x - x.max(axis=-1, keepdims=True))),
+     "你除以的是每一列的和（sum 沿 axis=0）"),
+])
+def test_softmax_sums_over_the_wrong_range_are_named(answer, named):
+    assert_fails(ex.check_softmax, answer, named)

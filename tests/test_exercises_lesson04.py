@@ -233,3 +233,21 @@ def test_masked_prediction_wants_the_exact_row_of_three_numbers():
     assert_fails(check, ([0.999, 0.001, 0.0], True), "“猫”的权重行")
     assert_passes(check, ([1, 0, 0], True))
     assert_passes(check, (np.array([1.0, 0.0, 0.0]), np.True_))
+
+
+def test_sqrt_d_v_and_a_global_max_are_named():
+    def by_d_v(Q, K, V):
+        S = Q @ K.T / np.sqrt(V.shape[-1])
+        e = np.exp(S - S.max(-1, keepdims=True))
+        W = e / e.sum(-1, keepdims=True)
+        return W @ V, W
+
+    def global_max(Q, K, V):
+        S = Q @ K.T / np.sqrt(Q.shape[-1])
+        e = np.exp(S - S.max())
+        W = e / e.sum(-1, keepdims=True)
+        return W @ V, W
+
+    assert_fails(ex.check_attention, by_d_v, "你除以的是 √d_v（V 的宽度），不是 √d_k")
+    result = assert_fails(ex.check_attention, global_max, "你减去的是整个分数矩阵的最大值，不是每一行的")
+    assert "先减去每一行的最大值" not in result.message

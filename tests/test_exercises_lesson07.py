@@ -207,3 +207,12 @@ def test_letters_are_read_as_the_quiz_reads_them(why):
     k = next(k for k, q in enumerate(QUIZ, start=1) if q.kind == "choice" and q.answer == "A")
     reset_quiz()
     assert check_answer(k, why).passed
+
+
+def test_dividing_by_n_instead_of_n_minus_1_is_named():
+    def by_n(w):
+        n = w.shape[-1]
+        i = np.arange(1, n)
+        return w[..., i, i - 1].sum(-1) / n
+
+    assert_fails(ex.check_previous_token_head, by_n, "你除以的是 n，可“前一个词元”只有 n − 1 个")

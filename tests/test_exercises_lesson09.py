@@ -169,3 +169,12 @@ def test_an_unstable_softmax_and_softmax_over_axis_0_are_named():
     assert "分数上千（W_Q、W_K 放大 20 倍）" in result.message
     assert_fails(ex.check_self_attention_layer, by_columns, "softmax 沿错了轴：你的权重每一列加起来是 1")
     assert_passes(ex.check_self_attention_layer, s.self_attention_layer)
+
+
+def test_the_column_number_as_exponent_is_named():
+    def by_column(n, d):
+        j = np.arange(d)[None, :]
+        angle = np.arange(n)[:, None] / 10000 ** (j / d)
+        return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+
+    assert_fails(ex.check_positional_encoding, by_column, "指数用了每一列自己的列号 j / d")

@@ -41,7 +41,9 @@ SIMILARITY = Exercise(
                       lambda X: X.T @ X),
               Mistake("你做的是逐元素相乘（X * X），不是矩阵乘法。", "* 和 @ 的区别。", lambda X: X * X),
               Mistake("你把向量先归一化了（余弦相似度）；这里要点积本身，向量的长度也算数。", "别除以长度。",
-                      lambda X: _unit(X) @ _unit(X).T)])
+                      lambda X: _unit(X) @ _unit(X).T),
+              Mistake("你把点积除以了 √d：这一题要的是点积本身，还没有缩放（缩放是第 03 课的事）。", "return 那一行的除法。",
+                      lambda X: X @ X.T / np.sqrt(X.shape[1]))])
 
 
 def check_similarity(fn, hint=None):

@@ -78,6 +78,12 @@ SOFTMAX = Exercise(
                       _global_sum),
               Mistake("沿错了轴：你的每一列加起来是 1，应是每一行。", "axis=0 和 axis=-1。",
                       lambda x: _ref(np.swapaxes(np.atleast_2d(x), 0, -1)).swapaxes(0, -1).reshape(np.shape(x))),
+              Mistake("你除以的是每一列的和（sum 沿 axis=0），不是每一行的：二维时每一行加起来不等于 1。",
+                      "sum 的 axis。", lambda x: (lambda e: e / e.sum(axis=0, keepdims=True))(
+                          np.exp(x - x.max(axis=-1, keepdims=True))) if x.ndim > 1 else None),
+              Mistake("你减去的是整个数组的最大值，除以的也是整个数组的和：二维时每一行加起来不等于 1，"
+                      "两行差得很远时小的那一行全是 0。", "max 和 sum 都要按行：axis=-1。",
+                      lambda x: (lambda e: e / e.sum())(np.exp(x - x.max())) if x.ndim > 1 else None),
               Mistake("没有做 exp：直接除以和，负的分数会得到负的“权重”。", "np.exp。",
                       lambda x: x / x.sum(axis=-1, keepdims=True))])
 

@@ -123,6 +123,15 @@ def _att(Q, K, V, scale, axis=-1, transpose=False, naive=False, mask=None, fill=
     return w @ V, w
 
 
+def _att_global_max(Q, K, V, mask=None):
+    s = Q @ K.T / np.sqrt(Q.shape[-1])  # (n_q, n_k)
+    if mask is not None:
+        s = np.where(mask, s, -np.inf)
+    e = np.exp(s - s.max())
+    w = e / e.sum(axis=-1, keepdims=True)
+    return w @ V, w
+
+
 _BY_N = "除以的是 √n（词数），不是 √d_k：缩放用的是每个查询和键的维数 d_k = Q.shape[-1]，和句子多长无关。"
 _COMMON = [
     Mistake(_BY_N, "np.sqrt 里的那个数：Q.shape[-1]，不是 Q.shape[0] 或 K.shape[0]。",
@@ -130,11 +139,15 @@ _COMMON = [
     Mistake(_BY_N, "np.sqrt 里的那个数：Q.shape[-1]，不是 Q.shape[0] 或 K.shape[0]。",
             lambda Q, K, V, *m: _att(Q, K, V, Q.shape[0] ** -0.5, mask=m[0] if m else None, fill=-np.inf)),
     Mistake("少除了 √d_k：分数没有缩放。", "softmax 之前的那一步。", lambda Q, K, V, *m: _att(Q, K, V, 1.0, mask=m[0] if m else None, fill=-np.inf)),
+    Mistake("你除以的是 √d_v（V 的宽度），不是 √d_k：缩放用的是查询和键的维数 Q.shape[-1]。", "np.sqrt 里的那个数。",
+            lambda Q, K, V, *m: _att(Q, K, V, V.shape[-1] ** -0.5, mask=m[0] if m else None, fill=-np.inf)),
     Mistake("你除以的是 d_k，应除以 √d_k。", "np.sqrt。", lambda Q, K, V, *m: _att(Q, K, V, 1 / Q.shape[-1], mask=m[0] if m else None, fill=-np.inf)),
     Mistake("softmax 沿错了轴：你的权重每一列加起来是 1，应是每一行（axis=-1）。", "sum 和 max 的 axis。",
             lambda Q, K, V, *m: _att(Q, K, V, Q.shape[-1] ** -0.5, axis=0, mask=m[0] if m else None, fill=-np.inf)),
     Mistake("权重是转置的：第 i 行应是第 i 个查询对所有键的权重（Q @ K.T，不是 K @ Q.T）。", "打分那一行。",
             lambda Q, K, V, *m: _att(Q, K, V, Q.shape[-1] ** -0.5, transpose=True)),
+    Mistake("你减去的是整个分数矩阵的最大值，不是每一行的：分数上千时，最大值不在的那一行 exp 全变成 0，0 / 0 = NaN。",
+            "softmax 里 max 的 axis。", lambda Q, K, V, *m: _att_global_max(Q, K, V, m[0] if m else None)),
     Mistake("没有先减去每一行的最大值：分数上千时 exp 溢出成 inf，得到 NaN。", "softmax 的第一步。",
             lambda Q, K, V, *m: _att(Q, K, V, Q.shape[-1] ** -0.5, naive=True, mask=m[0] if m else None, fill=-np.inf)),
 ]

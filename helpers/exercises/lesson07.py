@@ -115,7 +115,9 @@ PREVIOUS = Exercise(
               Mistake("第 0 个词元没有前一个：你把 weights[:, :, 0, -1]（最后一列）也算进去了。", "i 从 1 开始。",
                       lambda w: w[..., np.arange(w.shape[-1]), np.arange(w.shape[-1]) - 1].mean(-1)),
               Mistake("你求的是和，不是平均：句子越长得分越大。", "sum 和 mean。",
-                      lambda w: _prev(w) * (w.shape[-1] - 1))])
+                      lambda w: _prev(w) * (w.shape[-1] - 1)),
+              Mistake("你除以的是 n，可“前一个词元”只有 n − 1 个（第 0 个词元没有）：平均要除以 n − 1。", "平均的分母。",
+                      lambda w: _prev(w) * (w.shape[-1] - 1) / w.shape[-1])])
 
 
 def check_previous_token_head(fn, hint=None):

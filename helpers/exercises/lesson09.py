@@ -18,6 +18,12 @@ def _pe(n, d, swap=False, exponent_scale=1.0, all_sin=False, first=0):
     return pe
 
 
+def _pe_by_column(n, d):
+    j = np.arange(d)[None, :]  # (1, d): every column's own number
+    angle = np.arange(n)[:, None] / 10000 ** (j / d)  # (n, d)
+    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+
+
 def _angle(n, d):
     return np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2)[None, :] / d)  # (n, 1) / (1, d/2) -> (n, d/2)
 
@@ -40,7 +46,9 @@ POSITIONAL = Exercise(
               Mistake("位置从 1 数起了：第 0 个词的位置是 0（它的编码是 sin 0 = 0、cos 0 = 1 交错），和课程里所有下标一样从 0 开始。",
                       "pos = np.arange(n)。", lambda n, d: _pe(n, d, first=1)),
               Mistake("指数用了 i / d，其中 i 是 0, 1, 2, 3：公式里的 2i 是偶数列号 0, 2, 4, 6。", "指数。",
-                      lambda n, d: _pe(n, d, exponent_scale=0.5))])
+                      lambda n, d: _pe(n, d, exponent_scale=0.5)),
+              Mistake("指数用了每一列自己的列号 j / d：奇数列 2i + 1 的 cos 要和它左边的偶数列 2i 用同一个角度。",
+                      "奇数列的角度。", _pe_by_column)])
 
 
 def check_positional_encoding(fn, hint=None):
