@@ -80,3 +80,8 @@ def test_argmax_over_the_whole_matrix_gets_a_project_message_not_a_bare_index_er
 
 def test_dividing_by_sqrt_d_is_named():
     assert_fails(ex.check_similarity, lambda X: X @ X.T / np.sqrt(X.shape[1]), "你把点积除以了 √d：这一题要的是点积本身")
+
+
+def test_the_fail_message_shows_enough_digits_too():
+    result = assert_fails(ex.check_not_self, [[1.0000001, 0.0], [1.0, 0.0]], "（1.0000002 ≥ 1.0000001）")
+    assert "（1 ≥ 1）" not in result.message

@@ -78,14 +78,14 @@ def _pair_text(want: float, got: float) -> str:
     return f"应是 {w}，你的是 {g}"
 
 
-def order_text(larger: float, smaller: float) -> str:
-    """'a > b' with enough digits that the two never read the same (1.0000001 > 1, not 1 > 1)."""
+def order_text(larger: float, smaller: float, sign: str = ">") -> str:
+    """'a > b' with enough digits that two different numbers never read the same (1.0000001 > 1, not 1 > 1)."""
     a, b = fmt(larger), fmt(smaller)
     digits = 4
     while a == b and digits < 17:
         digits += 2
         a, b = f"{float(larger):.{digits}g}", f"{float(smaller):.{digits}g}"
-    return f"{a} > {b}"
+    return f"{a} {sign} {b}"
 
 
 def compare_arrays(got, want, case: Case | None = None, *, name: str = "结果", atol: float = 1e-6) -> str | None:

@@ -136,7 +136,7 @@ def check_not_self(X, hint=None):
                            where, how, hint, diagnosis="range")
     S = X @ X.T  # (2, 2) @ (2, 2) -> (2, 2)
     if S[0, 1] <= S[0, 0]:
-        return check_value(key, False, f"词 0 和自己的点积 {fmt(S[0, 0])} ≥ 和词 1 的 {fmt(S[0, 1])}：它还是最关注自己。",
+        return check_value(key, False, f"词 0 和自己的点积 ≥ 和词 1 的（{order_text(S[0, 0], S[0, 1], '≥')}）：它还是最关注自己。",
                            where, how, hint, diagnosis="self")
     return check_value(key, True, "", "", "", hint,
                        passed=f"S = {fmt(S)}：词 0 更关注词 1（{order_text(S[0, 1], S[0, 0])}），而词 1 仍最关注自己"
