@@ -125,3 +125,11 @@ def test_first_messages_name_the_mistake_not_the_formula():
     assert "axis=-1" not in result.message and "keepdims=True" not in result.message
     result = assert_fails(ex.check_grad_W_Q, lambda X, WK, dS: X.T @ dS.T @ X @ WK / np.sqrt(WK.shape[1]), "dS 转置了")
     assert "∂L/∂Q =" not in result.message and "dS K" not in result.message
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (lambda X, WK, dS: X.T @ dS @ X @ WK / np.sqrt(X.shape[1]), "你除的是 √d（X 的宽度），不是 √d_k"),
+    (lambda X, WK, dS: X.T @ dS @ X @ WK * np.sqrt(WK.shape[1]), "你乘了 √d_k"),
+])
+def test_grad_w_q_scale_mistakes_are_named(answer, named):
+    assert_fails(ex.check_grad_W_Q, answer, named)

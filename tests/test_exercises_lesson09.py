@@ -178,3 +178,22 @@ def test_the_column_number_as_exponent_is_named():
         return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
 
     assert_fails(ex.check_positional_encoding, by_column, "指数用了每一列自己的列号 j / d")
+
+
+def _sal(X, WQ, WK, WV, width=None, weights=False):
+    S = (X @ WQ) @ (X @ WK).T / np.sqrt(width or WQ.shape[1])
+    e = np.exp(S - S.max(-1, keepdims=True))
+    W = e / e.sum(-1, keepdims=True)
+    return W if weights else W @ (X @ WV)
+
+
+@pytest.mark.parametrize(("check", "answer", "named"), [
+    (ex.check_self_attention_layer, lambda X, a, b, c: _sal(X, a, b, c, width=X.shape[1]), "你除以的是 √d（词向量的宽度 X.shape[1]）"),
+    (ex.check_self_attention_layer, lambda X, a, b, c: _sal(X, a, b, c, weights=True), "你返回的是注意力权重 (n, n)，不是输出"),
+    (ex.check_layer_norm, lambda x, g, b, eps=1e-12: (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + eps)
+     * b + g, "γ 和 β 用反了"),
+    (ex.check_layer_norm, lambda x, g, b, eps=1e-12: (x - x.mean(-1, keepdims=True)) / (x.var(-1, keepdims=True) + eps)
+     * g + b, "你除以的是方差（加 ε），不是标准差"),
+])
+def test_more_layer_mistakes_are_named(check, answer, named):
+    assert_fails(check, answer, named)

@@ -56,12 +56,12 @@ def check_positional_encoding(fn, hint=None):
     return run_check(POSITIONAL, fn, hint)
 
 
-def _layer(X, Wq, Wk, Wv, scale=True, values=True, k_matrix=None, axis=-1, naive=False):
+def _layer(X, Wq, Wk, Wv, scale=True, values=True, k_matrix=None, axis=-1, naive=False, width=None, weights=False):
     Q, K, V = X @ Wq, X @ (Wk if k_matrix is None else k_matrix), X @ Wv
-    s = Q @ K.T / (np.sqrt(Q.shape[-1]) if scale else 1.0)  # (n, n)
+    s = Q @ K.T / (np.sqrt(width or Q.shape[-1]) if scale else 1.0)  # (n, n)
     e = np.exp(s) if naive else np.exp(s - s.max(axis, keepdims=True))
     w = e / e.sum(axis, keepdims=True)
-    return w @ (V if values else X)
+    return w if weights else w @ (V if values else X)
 
 
 LARGE = "的分数上千：exp(上千的数) 溢出成 inf，inf / inf = NaN"
@@ -93,6 +93,10 @@ SELF_ATTENTION = Exercise(
     mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),
               Mistake("少除了 √d_k。", "分数那一步。", lambda X, a, b, c: _layer(X, a, b, c, scale=False)),
               Mistake("你的 K 用的也是 W_Q：K 和 Q 一模一样。", "K 那一行用的是哪个矩阵。", lambda X, a, b, c: _layer(X, a, b, c, k_matrix=a)),
+              Mistake("你除以的是 √d（词向量的宽度 X.shape[1]），不是 √d_k（每个查询和键的宽度）。", "np.sqrt 里的那个数。",
+                      lambda X, a, b, c: _layer(X, a, b, c, width=X.shape[1])),
+              Mistake("你返回的是注意力权重 (n, n)，不是输出：还差最后一步，权重 @ V。", "return 那一行。",
+                      lambda X, a, b, c: _layer(X, a, b, c, weights=True)),
               Mistake("softmax 沿错了轴：你的权重每一列加起来是 1，应是每一行（每个查询一行）。", "softmax 里 max 和 sum 的 axis。",
                       lambda X, a, b, c: _layer(X, a, b, c, axis=0)),
               Mistake("softmax 没有先减去每一行的最大值：分数上千时 exp 溢出成 inf，inf / inf = NaN。", "softmax 的第一步。",
@@ -166,7 +170,12 @@ LAYER_NORM = Exercise(
                       lambda x, g, b, *e: _ln(x, g, b, *e[:1], ddof=1)),
               Mistake("沿错了轴：要对每个词（每一行，axis=-1）归一化，不是每一列。", "mean 和 var 的 axis。",
                       lambda x, g, b, *e: _ln(x, g, b, *e[:1], axis=0)),
-              Mistake("没有乘 γ、加 β。", "最后一步。", lambda x, g, b, *e: _ln(x, g, b, *e[:1], affine=False))])
+              Mistake("没有乘 γ、加 β。", "最后一步。", lambda x, g, b, *e: _ln(x, g, b, *e[:1], affine=False)),
+              Mistake("γ 和 β 用反了：你乘的是 β、加的是 γ。", "最后一步的乘和加。",
+                      lambda x, g, b, *e: _ln(x, b, g, *e[:1])),
+              Mistake("你除以的是方差（加 ε），不是标准差：方差要先开根号。", "分母里的 np.sqrt。",
+                      lambda x, g, b, *e: (x - x.mean(-1, keepdims=True)) / (x.var(-1, keepdims=True) + (e[0] if e else 1e-12))
+                      * g + b)])
 
 
 def check_layer_norm(fn, hint=None):
