@@ -686,3 +686,12 @@ def test_every_array_exercise_rejects_writing_into_its_inputs(notebook, name, ch
     assert result.diagnosis == "in place", (check, result.message)
     assert any(f"你改动了传入的 {p}（" in result.message for p in params), result.message
     ex.reset_hints()
+
+
+def test_the_in_place_check_reads_every_kind_of_array():
+    from helpers.exercises._inputs import _same_input
+
+    assert _same_input(np.array(["猫", "吃"]), np.array(["猫", "吃"])) and not _same_input(np.array(["猫"]), np.array(["鱼"]))
+    assert _same_input(np.array([True, False]), np.array([True, False]))
+    assert _same_input(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    assert not _same_input(np.arange(3), np.arange(3.0))  # the same numbers in another dtype: the caller's array changed

@@ -1,7 +1,8 @@
 """Auto-checked exercises: one module per lesson, one shared core.
 
 Introduced in notebook 00. ``from helpers.exercises import check_xxx`` gives every check;
-``_core`` holds the machinery (cases, diagnosis, hint tiers), ``_compare`` the readable numbers.
+``_core`` holds the machinery (cases, diagnosis, hint tiers), ``_compare`` the readable numbers,
+``_inputs`` the copies and the in-place check, ``_guard`` the forbidden helpers.
 """
 
 from ._core import CheckResult, reset_hints

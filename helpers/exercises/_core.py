@@ -15,7 +15,6 @@ reader has tried), so that the second try gets the second tier.
 from __future__ import annotations
 
 import html
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ import numpy as np
 # Readable numbers live in ._compare; re-exported here, since lessons and tests import them from ._core.
 from ._compare import RTOL, _pair_text, _Reject, _tolerance, as_array, compare_arrays, fmt, order_text, shape_text  # noqa: F401
 from ._guard import CHECKER, _ForbiddenCall, _Guard, checker_functions
+from ._inputs import _argument_names, _copy, _same_input
 
 NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"
 _FAILURES: dict[str, int] = {}
@@ -104,46 +104,9 @@ class Exercise:
 # ------------------------------------------------------------------ running a check
 
 
-def _copy(args):
-    """Copies of the arrays (also inside dicts and lists), so a function that writes into its inputs harms nothing."""
-    def one(a):
-        if isinstance(a, np.ndarray):
-            return a.copy()
-        if isinstance(a, dict):
-            return {k: one(v) for k, v in a.items()}
-        if isinstance(a, list):
-            return [one(v) for v in a]
-        return a
-    return tuple(one(a) for a in args)
-
-
 def _call(fn, args, forbidden, hidden=()):
     with _Guard(fn, forbidden, hidden), np.errstate(all="ignore"):
         return fn(*_copy(args))
-
-
-def _same_input(a, b) -> bool:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same_input(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_input(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=True))
-    if isinstance(a, (dict, list, np.ndarray)) or isinstance(b, (dict, list, np.ndarray)):
-        return type(a) is type(b)
-    return True
-
-
-def _argument_names(fn, pure, n: int) -> tuple:
-    """`pure`, or (default) the reader's own names for its n arguments ("第 k 个参数" when it has none)."""
-    if pure is not None:
-        return tuple(pure)
-    try:
-        params = [p for p in inspect.signature(fn).parameters.values()
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    except (TypeError, ValueError):
-        params = []
-    return tuple(params[k].name if k < len(params) else f"第 {k} 个参数" for k in range(n))
 
 
 def _changed_inputs(fn, args, forbidden, pure, hidden=()):
