@@ -689,9 +689,33 @@ def test_every_array_exercise_rejects_writing_into_its_inputs(notebook, name, ch
 
 
 def test_the_in_place_check_reads_every_kind_of_array():
-    from helpers.exercises._inputs import _same_input
+    from helpers.exercises._inputs import _snapshot
 
-    assert _same_input(np.array(["猫", "吃"]), np.array(["猫", "吃"])) and not _same_input(np.array(["猫"]), np.array(["鱼"]))
-    assert _same_input(np.array([True, False]), np.array([True, False]))
-    assert _same_input(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
-    assert not _same_input(np.arange(3), np.arange(3.0))  # the same numbers in another dtype: the caller's array changed
+    def same(a, b):
+        return _snapshot((a,)) == _snapshot((b,))
+
+    assert same(np.array(["猫", "吃"]), np.array(["猫", "吃"])) and not same(np.array(["猫"]), np.array(["鱼"]))
+    assert same(np.array([True, False]), np.array([True, False]))
+    assert same(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    assert not same(np.arange(3), np.arange(3.0))  # the same numbers in another dtype: the caller's array changed
+    assert not same(["猫", "吃"], ["猫", "鱼"]) and same(["猫", float("nan")], ["猫", float("nan")])
+    assert not same({"w": np.zeros(2)}, {"w": np.zeros(2), "b": np.zeros(1)})
+
+
+def test_changing_the_case_itself_from_up_the_stack_is_caught_too():
+    import sys
+
+    cases = [C.Case("x", (np.array([1.0, 2.0]),))]
+    toy = C.Exercise("toy-sneaky", lambda: cases, lambda x: 2 * x, where="W", how="H")
+
+    def sneaky(x):
+        frame = sys._getframe(1)
+        while frame is not None and "args" not in frame.f_locals:
+            frame = frame.f_back
+        frame.f_locals["args"][0][:] = 7.0  # writes into the case's own array, not the copy it was given
+        return 2 * x
+
+    ex.reset_hints()
+    result = C.run_check(toy, sneaky)
+    assert result.diagnosis == "in place" and "你改动了传入的 x（" in result.message, result.message
+    ex.reset_hints()

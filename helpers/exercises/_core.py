@@ -23,7 +23,7 @@ import numpy as np
 # Readable numbers live in ._compare; re-exported here, since lessons and tests import them from ._core.
 from ._compare import RTOL, _pair_text, _Reject, _tolerance, as_array, compare_arrays, fmt, order_text, shape_text  # noqa: F401
 from ._guard import CHECKER, _ForbiddenCall, _Guard, checker_functions
-from ._inputs import _argument_names, _copy, _same_input
+from ._inputs import _argument_names, _copy, _snapshot
 
 NOT_WRITTEN = "还没写（not written yet）：把 `raise NotImplementedError` 那一行换成你的代码，再运行这个单元格。"
 _FAILURES: dict[str, int] = {}
@@ -112,14 +112,16 @@ def _call(fn, args, forbidden, hidden=()):
 def _changed_inputs(fn, args, forbidden, pure, hidden=()):
     """(value, names of the arguments in `pure` that fn changed in place).
 
-    fn gets copies; a second, private set of copies is the record of the inputs, so neither the case's own
-    arrays (later given to the reference) nor the record can be reached or changed by the reader's code.
+    fn gets copies. The record of the inputs is an immutable snapshot (bytes, shapes, dtypes) taken before the
+    call, so code that reaches up the stack can read it but not change it; the case's own arrays (later given to
+    the reference) are compared with it too, so changing them instead of the copies is caught the same way.
     """
-    record, given = _copy(args), _copy(args)
+    record, given = _snapshot(args), _copy(args)
     with _Guard(fn, forbidden, hidden), np.errstate(all="ignore"):
         value = fn(*given)
     names = _argument_names(fn, pure, len(args))
-    return value, [name for name, before, after in zip(names, record, given) if name and not _same_input(before, after)]
+    return value, [name for name, before, after, case in zip(names, record, _snapshot(given), _snapshot(args))
+                   if name and (after != before or case != before)]
 
 
 _SHAPE_ERRORS = [
