@@ -719,3 +719,21 @@ def test_changing_the_case_itself_from_up_the_stack_is_caught_too():
     result = C.run_check(toy, sneaky)
     assert result.diagnosis == "in place" and "你改动了传入的 x（" in result.message, result.message
     ex.reset_hints()
+
+
+def test_a_new_softmax_anywhere_in_helpers_is_forbidden_without_a_list(monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("helpers.brand_new")
+    exec("import numpy as np\n"  # noqa: S102 - a fixed test module
+         "def stable_rows(x):\n"
+         "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+         "    return e / e.sum(axis=-1, keepdims=True)\n", module.__dict__)
+    module.stable_rows.__module__ = "helpers.brand_new"
+    monkeypatch.setitem(sys.modules, "helpers.brand_new", module)
+    ex.reset_hints()
+    result = ex.check_softmax(lambda x: module.stable_rows(np.asarray(x, dtype=float)))
+    assert result.diagnosis == "forbidden" and "不能调用 helpers 里的 stable_rows（helpers.brand_new.stable_rows）" in result.message
+    ex.reset_hints()
+    assert ex.check_softmax(lambda x: (lambda e: e / e.sum(-1, keepdims=True))(np.exp(x - x.max(-1, keepdims=True)))).passed
