@@ -161,7 +161,8 @@ QUIZ: tuple[Question, ...] = (
              options=("让计算更快", "q·k 的方差随 d_k 增长，softmax 会饱和、梯度消失",
                       "让权重之和等于 1", "因为 V 的维度是 d_k"), answer="B",
              where="第 03 课第 5 节（为什么除以 √d_k：测量）：q·k 的方差随 d_k 怎样变。",
-             explanation="假设 q、k 的分量相互独立、均值 0、方差 1（Vaswani 等人 2017 的假设），q·k 的方差是 d_k；除以 √d_k 把方差拉回 1，softmax 不再饱和。"),
+             explanation="假设 q、k 的分量相互独立、均值 0、方差 1（Vaswani 等人 2017 的假设），q·k 的方差是 d_k；"
+                         "除以 √d_k 把方差拉回 1，softmax 不再饱和。"),
     Question("注意力权重矩阵的每一行加起来等于多少？", "03",
              answer=1.0, tolerance=1e-9,
              where="第 03 课第 3 节（Softmax，一步一步）。",
