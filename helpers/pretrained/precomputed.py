@@ -3,7 +3,8 @@
 Introduced in notebook 07. scripts/precompute_attention.py runs the live model on
 `CURATED_SENTENCES` and writes data/pretrained_attention.npz; `PrecomputedModel` serves that
 file with the same `.attentions(text)` as `MiniLM`, and `load_model_or_precomputed` picks
-whichever is available.
+whichever is available. The same file keeps notebook 07's costly analyses of the tired
+sentence (the 72 single-head ablations and more), read by `load_analysis` in both modes.
 """
 
 from __future__ import annotations
