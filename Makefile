@@ -6,9 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-# make test: 3 pytest-xdist workers (the Binder rehearsal, the browser tests and the rest start at once; on 2 cores
-# their kernels overlap the waits); notebooks, JupyterLab and the Binder venv are shared
-# within the run (tests/conftest.py); --durations prints where the time went.
+# make test: 3 pytest-xdist workers (the Binder rehearsal, the browser tests and the static site start at once, the
+# rest fills in; on 2 cores their kernels overlap the waits); each notebook runs once in the course venv (shared by
+# the tests that read it), once in JupyterLab and once in the Binder venv (tests/conftest.py); --durations prints
+# where the time went.
 TEST_WORKERS ?= 3
 STRESS_RUNS  ?= 3
 

@@ -3,10 +3,10 @@
 Introduced in notebook 07 (part 1). Built by hand on the interpretable embeddings of the
 toy vocabulary (helpers.text), the way the answer emerges in real models:
 
-- **Layer 1 — "it" reads its adjective.** The pronoun (指代) asks for a property word (性质);
+- **Layer 0 — "it" reads its adjective.** The pronoun (指代) asks for a property word (性质);
   the adjective hands over what it needs: "tired" needs something 动物 (alive), "wide"
   needs something 地点 (a place). A residual connection adds that to "it".
-- **Layer 2 — "it" finds its referent.** "it" now carries 动物 or 地点 and asks for a noun
+- **Layer 1 — "it" finds its referent.** "it" now carries 动物 or 地点 and asks for a noun
   with the same feature. Property words and pronouns get negative keys, so "it" does not
   pick the adjective or itself.
 
@@ -23,16 +23,16 @@ import numpy as np
 from .attention import scaled_dot_product_attention
 from .text import embed, load_vocabulary, readable_matrix, tokenize
 
-# Layer 1: the pronoun asks for a property word; the property word hands over 动物 / 地点.
-LAYER1 = {
+# Layer 0 (0-based, as in the notebook): the pronoun asks for a property word; the property word hands over 动物 / 地点.
+LAYER0 = {
     "qk": ["性质"],
     "v": ["动物", "地点"],
     "query": {("指代", "性质"): 6.0},
     "key": {("性质", "性质"): 1.0},
     "value": {("动物", "动物"): 1.0, ("地点", "地点"): 1.0},
 }
-# Layer 2: a word carrying 动物 / 地点 asks for a noun with that feature.
-LAYER2 = {
+# Layer 1: a word carrying 动物 / 地点 asks for a noun with that feature.
+LAYER1 = {
     "qk": ["动物", "地点"],
     "v": ["动物", "地点"],
     "query": {("动物", "动物"): 8.0, ("地点", "地点"): 8.0},
@@ -60,7 +60,7 @@ class Layer:
 
 
 def build_layer(spec: dict) -> Layer:
-    """Turn a rule dictionary (LAYER1, LAYER2) into matrices."""
+    """Turn a rule dictionary (LAYER0, LAYER1) into matrices."""
     features = load_vocabulary().features
     W_O = np.zeros((len(spec["v"]), len(features)))
     for i, name in enumerate(spec["v"]):
@@ -136,8 +136,8 @@ def resolve(text_or_tokens) -> CorefResult:
     if not tokens:
         raise ValueError("句子里没有词。")
     X0, unknown = embed(tokens)  # (n, d)
-    X1, w1 = residual_attention(X0, build_layer(LAYER1))
-    X2, w2 = residual_attention(X1, build_layer(LAYER2))
+    X1, w1 = residual_attention(X0, build_layer(LAYER0))
+    X2, w2 = residual_attention(X1, build_layer(LAYER1))
     return CorefResult(tokens, X0, X1, X2, w1, w2, unknown)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers.coref import LAYER1, LAYER2, build_layer, resolve
+from helpers.coref import LAYER0, LAYER1, build_layer, resolve
 
 TEMPLATE = "The animal didn't cross the street because it was too {}."
 
@@ -29,12 +29,12 @@ def test_layer_one_writes_the_adjectives_need_into_it():
 
 
 def test_layer_matrices_follow_the_rules():
-    l2 = build_layer(LAYER2)
+    l2 = build_layer(LAYER1)
     from helpers.text import load_vocabulary
 
     feats = load_vocabulary().features
     assert l2.W_K[feats.index("性质"), 0] == -1.0
-    assert build_layer(LAYER1).W_Q.shape == (len(feats), 1)
+    assert build_layer(LAYER0).W_Q.shape == (len(feats), 1)
 
 
 def test_other_sentences():

@@ -53,7 +53,7 @@ def test_precomputed_model_refuses_other_sentences_with_the_list():
         model.attentions("The dog slept.")
     msg = str(info.value)
     assert "The dog slept." in msg and TIRED in msg and WIDE in msg
-    assert f"要对任意句子实时运行模型，请安装权重：{pt.INSTALL_HINT}，然后重启内核。" in msg
+    assert f"要对任意句子实时运行模型，请安装模型文件：{pt.INSTALL_HINT}，然后重启内核。" in msg
     with pytest.raises(TypeError, match="text 应是字符串，收到 int"):
         model.attentions(3)
 
@@ -73,4 +73,32 @@ def test_missing_precomputed_file_says_how_to_regenerate(tmp_path):
 
 
 def test_live_mode_hint_names_the_install_command():
-    assert pt.LIVE_MODE_HINT == f"离线模式：只能查看预先计算的句子。要实时运行模型，请安装权重：{pt.INSTALL_HINT}，然后重启内核。"
+    assert pt.LIVE_MODE_HINT == f"离线模式：只能查看预先计算的句子。要实时运行模型，请安装模型文件：{pt.INSTALL_HINT}，然后重启内核。"
+
+
+def test_shipped_analysis_equals_live_model(model):
+    """Notebook 07's single-head sweep, reference cosines and contributions, stored in data/, equal the live model."""
+    from helpers.widgets.ablation import cosine, single_head_sweep
+
+    stored = pt.load_analysis()
+    assert stored["text"] == TIRED == pt.CURATED_SENTENCES[0]
+    assert set(stored) == {"text", *pt.ANALYSIS_KEYS}
+    full, wide = model.run(TIRED), model.run(WIDE)
+    sweep = single_head_sweep(model, TIRED, full=full)
+    for key in ("word_cosine", "sentence_cosine"):
+        assert sweep[key].shape == stored[key].shape == (6, 12)
+        np.testing.assert_allclose(stored[key], sweep[key], atol=1e-5)
+    it = full.tokens.index("it")
+    np.testing.assert_allclose(stored["reference_word_cosine"],
+                               cosine(full.hidden_states[-1, it], wide.hidden_states[-1, it]), atol=1e-5)
+    np.testing.assert_allclose(stored["reference_sentence_cosine"],
+                               cosine(model.sentence_embedding(TIRED), model.sentence_embedding(WIDE)), atol=1e-5)
+    for key, residual in (("contributions", False), ("contributions_residual", True)):
+        live = pt.layer_contributions(model, TIRED, residual=residual)
+        assert live.shape == stored[key].shape == (6, 16, 16)
+        np.testing.assert_allclose(stored[key], live, rtol=1e-4, atol=1e-4)
+
+
+def test_load_analysis_without_the_file_says_how_to_regenerate(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python scripts/precompute_attention.py"):
+        pt.load_analysis(tmp_path / "none.npz")

@@ -87,7 +87,7 @@ def _output_only(got, want, case):
 
 SELF_ATTENTION = Exercise(
     "09-2", _layer_cases, _layer,
-    where="整条流水线：Q、K、V = X 乘三个矩阵 → 分数 QKᵀ/√d_k → 每行 softmax → 权重 @ V。",
+    where="整条流水线：Q、K、V = X 乘三个矩阵 → 缩放分数 QKᵀ/√d_k → 每行 softmax → 权重 @ V。",
     how="先写出 Q、K、V 三个投影（形状 (n, d_k)）；接着就是第 04 课你自己写过的注意力，只返回输出，不返回权重。",
     compare=_output_only,
     mistakes=[Mistake("权重乘的是 X，不是 V：还差 V = X @ W_V。", "最后一步乘谁。", lambda X, a, b, c: _layer(X, a, b, c, values=False)),

@@ -16,7 +16,7 @@ import numpy as np
 from .. import views
 from ._base import _Widget
 
-__all__ = ["head_mask_for", "cosine", "ablation_effect", "HeadAblationExplorer"]
+__all__ = ["head_mask_for", "cosine", "ablation_effect", "single_head_sweep", "HeadAblationExplorer"]
 
 
 def head_mask_for(layers: int, heads: int, *, off=(), only=None) -> np.ndarray:
@@ -76,6 +76,29 @@ def ablation_effect(model, text: str, head_mask, *, word: str = "it", full=None)
     return {"word_cosine": cosine(full.hidden_states[-1, i], masked.hidden_states[-1, i]),
             "sentence_cosine": cosine(pooled(full), pooled(masked)),
             "attentions": masked.attentions, "tokens": full.tokens}
+
+
+def single_head_sweep(model, text: str, *, word: str = "it", full=None) -> dict:
+    """Switch off each head alone, one at a time: `ablation_effect` for all L · h heads.
+
+    Introduced in notebook 07. L · h forward passes (72 for all-MiniLM-L6-v2, several seconds),
+    so notebook 07 reads the result for its sentence from data/ (scripts/precompute_attention.py
+    writes it; tests/test_pretrained_precomputed.py checks it against the live model).
+
+    Returns
+    -------
+    dict with
+        word_cosine : ndarray, shape (L, h)   `ablation_effect`'s word_cosine with head (l, j) off
+        sentence_cosine : ndarray, shape (L, h)   the same for the sentence embedding
+    """
+    full = model.run(text) if full is None else full
+    L, h = full.attentions.shape[:2]
+    word_cos, sentence_cos = np.zeros((L, h)), np.zeros((L, h))
+    for l in range(L):
+        for j in range(h):
+            e = ablation_effect(model, text, head_mask_for(L, h, off=[(l, j)]), word=word, full=full)
+            word_cos[l, j], sentence_cos[l, j] = e["word_cosine"], e["sentence_cosine"]
+    return {"word_cosine": word_cos, "sentence_cosine": sentence_cos}
 
 
 class HeadAblationExplorer(_Widget):

@@ -117,7 +117,7 @@ class QKVEditor(_Widget):
             + views.heatmap_html(w, t, t, highlight_row=i, caption="权重 softmax(QKᵀ/√d_k)，每行和为 1")
             + "<div>" + views.bars_html(w[i], t, title=f"“{t[i]}”关注每个词的权重")
             + views.bars_html(self.scores[i], t, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR,
-                              title=f"分数 Q(“{t[i]}”)·K / √{self.d_k}")
+                              title=f"缩放分数 Q(“{t[i]}”)·K / √{self.d_k}")
             + views.vector_html(self.output[i], self.value_names, name=f"新“{t[i]}” = Σ 权重·V")
             + "</div></div>"
         )

@@ -86,9 +86,9 @@ def score_spread(d_k: int, *, rng: np.random.Generator, n_keys: int = 8, trials:
 
 def _stats_html(d_k: int, stats: dict) -> str:
     """The measured spread, saturation and gradient, unscaled beside scaled."""
-    rows = [("分数的标准差（散开多少）", "raw_std", "scaled_std", "{:.2f}"),
+    rows = [("softmax 输入的标准差（散开多少）", "raw_std", "scaled_std", "{:.2f}"),
             ("平均最大权重（越接近 1 越饱和）", "raw_max_weight", "scaled_max_weight", "{:.3f}"),
-            ("softmax 梯度大小（越接近 0 越学不动）", "raw_gradient", "scaled_gradient", "{:.4f}")]
+            ("权重对 softmax 输入的梯度 ‖∂p/∂s‖", "raw_gradient", "scaled_gradient", "{:.4f}")]
     cell = "padding:3px 10px;text-align:right;font-family:monospace"
     head = "padding:3px 10px;text-align:left;font-weight:600"
     parts = ['<table style="border-collapse:collapse;margin:6px 0;font-size:13px">',
