@@ -9,6 +9,10 @@ instead the length of what token j really adds to token i in one layer, summed o
 where v_h(x_j) = x_j W_V + b_V restricted to head h (length d_h) and W_O,h the d_h columns of
 the output projection that belong to head h (the bias b_O is shared by all tokens and left out).
 With ``residual`` the layer's input x_i is added to its own term, C[i, i] (the residual connection).
+That option is the course's own simplification, not Kobayashi et al. (2020), who leave the residual
+out: it adds the whole x_i and ignores the LayerNorm after the residual. Kobayashi et al. (2021,
+"Incorporating Residual and Normalization Layers into Analysis of Masked Language Models") analyse
+both. Chaining these per-layer shares into a rollout (notebook 07) is also the course's combination.
 
 Shape legend: L layers, h heads, n tokens, d hidden size, d_h = d / h.
 """
