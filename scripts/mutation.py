@@ -53,6 +53,7 @@ MODULE_TESTS = {
     # For the lead, once these modules land (adjust the test files to the ones that cover them):
     "helpers/exercises/_core.py": ["tests/test_exercises_core.py"],
     "helpers/exercises/_compare.py": ["tests/test_exercises_core.py"],  # fmt, compare_arrays (split out of _core)
+    "helpers/exercises/_inputs.py": ["tests/test_exercises_core.py"],  # the in-place check (split out of _core)
     "helpers/pretrained/model.py": ["tests/test_pretrained_model.py"],
 }
 DEFAULT_MODULES = ["helpers/attention.py", "helpers/text.py"]
