@@ -33,6 +33,17 @@ def test_same_seed_same_numbers_and_example_is_consistent():
     np.testing.assert_allclose(a["example_raw_weights"], softmax(a["example_raw"]))
 
 
+def test_scores_are_the_dot_products_of_the_drawn_vectors():
+    rng = np.random.default_rng(3)
+    q = rng.standard_normal((5, 1, 16))  # the same draws as score_spread(16, trials=5, n_keys=3), in the same order
+    k = rng.standard_normal((5, 3, 16))
+    naive = np.array([[sum(q[t, 0, d] * k[t, j, d] for d in range(16)) for j in range(3)] for t in range(5)])
+    stats = score_spread(16, rng=np.random.default_rng(3), n_keys=3, trials=5)
+    np.testing.assert_allclose(stats["example_raw"], naive[0], rtol=1e-12)
+    np.testing.assert_allclose(stats["raw_std"], naive.std(), rtol=1e-12)
+    np.testing.assert_allclose(stats["scaled_std"], (naive / 4).std(), rtol=1e-12)
+
+
 @pytest.mark.parametrize("kwargs, word", [
     (dict(d_k=0), "d_k"), (dict(d_k=2.5), "d_k"), (dict(d_k=4, n_keys=1), "n_keys"),
     (dict(d_k=4, rng=0), "rng"),

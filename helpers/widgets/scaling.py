@@ -67,7 +67,7 @@ def score_spread(d_k: int, *, rng: np.random.Generator, n_keys: int = 8, trials:
                          "(rng must be a numpy Generator.)")
     q = rng.standard_normal((trials, 1, d_k))  # (T, 1, d_k)
     k = rng.standard_normal((trials, n_keys, d_k))  # (T, n_k, d_k)
-    raw = np.sum(q * k, axis=-1)  # (T, n_k): every q·k
+    raw = (q @ k.transpose(0, 2, 1))[:, 0, :]  # (T, 1, d_k) @ (T, d_k, n_k) -> (T, 1, n_k) -> (T, n_k): every q·k
     scaled = raw / np.sqrt(d_k)  # (T, n_k)
     p_raw, p_scaled = softmax(raw), softmax(scaled)  # (T, n_k) each
     return {
