@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 
 import numpy as np
 
 from . import palette
 
-__all__ = ["heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
+__all__ = ["dedupe_styles", "heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
            "note_html", "heatmap_grid_html", "lines_layout", "lines_svg", "reach_html", "markdown_table"]
 
 _CELL = "padding:3px 6px;text-align:center;font-family:monospace;font-size:13px;min-width:2.6em"
@@ -38,6 +39,28 @@ def _scoped_style(cls: str, rules: dict[str, str]) -> str:
     the inline styles were. Two views on one page write the same rules for the same class: no clash.
     """
     return "<style>" + "".join(f"{sel.replace('&', f'.{cls}.{cls}')}{{{css}}}" for sel, css in rules.items()) + "</style>"
+
+
+_STYLE_BLOCK = re.compile(r"<style>.*?</style>", re.S)
+
+
+def dedupe_styles(html_text: str) -> str:
+    """`html_text` with every ``<style>`` block after the first identical one removed.
+
+    A panel built from several views (two heatmaps, three bar charts) carries each view's scoped block
+    once: fewer stylesheets for the browser to add and drop at every update. Blocks are scoped by class
+    (`_scoped_style`), so the first copy styles every later view of the same kind in the panel.
+    """
+    seen: set[str] = set()
+
+    def first_only(m: re.Match) -> str:
+        block = m.group(0)
+        if block in seen:
+            return ""
+        seen.add(block)
+        return block
+
+    return _STYLE_BLOCK.sub(first_only, html_text)
 
 
 # heatmap_html: cells white on dark colours, class "d" = dark text on light colours; row headers right-aligned

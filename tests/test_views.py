@@ -85,3 +85,12 @@ def test_two_views_on_one_page_write_the_same_rules():
 def test_message_colours():
     assert views.message_html("") == ""
     assert palette.MESSAGE_COLORS["ok"] in views.message_html("好", "ok")
+
+
+def test_dedupe_styles_keeps_the_first_block_of_each_kind():
+    two = views.heatmap_html(W, TOKENS, TOKENS) + views.bars_html(W[0], TOKENS) + views.heatmap_html(W.T, TOKENS, TOKENS)
+    once = views.dedupe_styles(two)
+    assert two.count("<style>") == 3 and once.count("<style>") == 2
+    assert once.index("cv-hm.cv-hm") < once.index("<table")  # the heatmaps' block stays before the first heatmap
+    assert re.sub(r"<style>.*?</style>", "", once) == re.sub(r"<style>.*?</style>", "", two)  # the markup is unchanged
+    assert views.dedupe_styles(once) == once and views.dedupe_styles("<b>x</b>") == "<b>x</b>"

@@ -135,7 +135,7 @@ class ScalingExplorer(_Widget):
         stats = score_spread(d_k, rng=np.random.default_rng(self.seed.value), n_keys=self.N_KEYS)
         self.stats = stats
         keys = [f"k{j}" for j in range(self.N_KEYS)]
-        self._show(_stats_html(d_k, stats) +
+        self._show(views.dedupe_styles(_stats_html(d_k, stats) +  # the bar charts' <style> block once
             '<div style="display:flex;flex-wrap:wrap;gap:18px">'
             + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="一个查询的分数 q·k（不缩放；橙色 = 负数）")
@@ -144,7 +144,7 @@ class ScalingExplorer(_Widget):
             + "<div>" + views.bars_html(stats["example_scaled"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="同一个查询 q·k / √d_k（缩放）")
             + views.bars_html(stats["example_scaled_weights"], keys, fmt="{:.3f}", color="#0072B2",
-                              title="softmax(q·k / √d_k)") + "</div></div>")
+                              title="softmax(q·k / √d_k)") + "</div></div>"))
 
 
 class TemperatureExplorer(_Widget):
