@@ -66,6 +66,20 @@ def test_explorer_slider_draws_new_vectors():
     assert not np.allclose(before, e.stats["example_raw"])
 
 
+def test_explorer_returning_to_a_d_k_shows_the_same_numbers_without_a_new_draw(monkeypatch):
+    e = ScalingExplorer(d_k=256, seed=2)
+    first = (e.stats["raw_std"], e.stats["example_raw"].copy(), e.view.value)
+    e.stats["example_raw"][:] = 0  # a reader's change to e.stats stays out of the kept draw
+    e.d_k.value = 4
+    calls = []
+    monkeypatch.setattr("helpers.widgets.scaling.score_spread", lambda *a, **k: calls.append(a) or {})
+    e.d_k.value = 256
+    assert calls == [] and e.stats["raw_std"] == first[0] and e.view.value == first[2]
+    np.testing.assert_array_equal(e.stats["example_raw"], first[1])
+    fresh = score_spread(256, rng=np.random.default_rng(2), n_keys=ScalingExplorer.N_KEYS)
+    np.testing.assert_array_equal(fresh["example_raw"], first[1])  # what a new draw would give
+
+
 def test_explorer_rejects_an_unknown_d_k():
     with pytest.raises(ValueError, match="d_k"):
         ScalingExplorer(d_k=3)
