@@ -42,32 +42,39 @@ def _scoped_style(cls: str, rules: dict[str, str]) -> str:
 
 
 _STYLE_BLOCK = re.compile(r"<style>.*?</style>", re.S)
+_RULE = re.compile(r"[^{}]+\{[^{}]*\}")  # selector{declarations}, inside a <style> block
 
 
 def dedupe_styles(html_text: str) -> str:
-    """`html_text` with every ``<style>`` block after the first identical one removed.
+    """`html_text` with all its ``<style>`` blocks merged into the first one, each rule once.
 
-    A panel built from several views (two heatmaps, three bar charts) carries each view's scoped block
-    once: fewer stylesheets for the browser to add and drop at every update. Blocks are scoped by class
-    (`_scoped_style`), so the first copy styles every later view of the same kind in the panel.
+    A panel built from several views (two heatmaps, three bar charts) then carries one stylesheet:
+    fewer bytes, and one stylesheet for the browser to add and drop at every update. Every rule is
+    scoped by its view's class (`_scoped_style`) and a class means the same rule in every view, so
+    neither the order nor the place of the rules changes what they style.
     """
-    seen: set[str] = set()
-
-    def first_only(m: re.Match) -> str:
-        block = m.group(0)
-        if block in seen:
-            return ""
-        seen.add(block)
-        return block
-
-    return _STYLE_BLOCK.sub(first_only, html_text)
+    blocks = _STYLE_BLOCK.findall(html_text)
+    if len(blocks) < 2:
+        return html_text
+    rules = dict.fromkeys(rule for block in blocks for rule in _RULE.findall(block[len("<style>"):-len("</style>")]))
+    merged = "<style>" + "".join(rules) + "</style>"
+    first = html_text.index(blocks[0])
+    return html_text[:first] + merged + _STYLE_BLOCK.sub("", html_text[first:])
 
 
-# heatmap_html: cells white on dark colours, class "d" = dark text on light colours; row headers right-aligned
-_HEATMAP_STYLE = {small: _scoped_style(cls, {"table&>*>tr>th": head, "table&>*>tr+tr>th": "text-align:right",
-                                            "table&>*>tr>td": f"{cell};color:#fff", "table&>*>tr>td.d": "color:#000"})
-                  for small, cls, cell, head in ((False, "cv-hm", _CELL, _HEAD),
-                                                 (True, "cv-hms", _SMALL_CELL, _SMALL_HEAD))}
+# heatmap_html: row headers right-aligned; a cell's class "v<k>" is viridis colour k (`_heatmap_colours`)
+_HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
+_HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
+                      "table&>*>tr>th": head, "table&>*>tr+tr>th": "text-align:right", "table&>*>tr>td": f"{cell};color:#fff"})
+                  for small, cell, head in ((False, _CELL, _HEAD), (True, _SMALL_CELL, _SMALL_HEAD))}
+
+
+def _heatmap_colours(small: bool, used) -> str:
+    """The rules of the viridis colours `used` (indices 0–255): class v<k> = background k and its text colour."""
+    hexes, text = _viridis()
+    return _scoped_style(_HEATMAP_CLASS[small], {f"table& .v{k}": f"background:{hexes[k]}"
+                                                 + (f";color:{text[k]}" if text[k] != "#fff" else "")
+                                                 for k in sorted(used)})
 # bars_html: a row is label | track (fill inside) | value; the fill's colour is the chart's --cv-bar, class "n" negative
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
@@ -119,13 +126,12 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
         A colour shown before the caption (the head's colour).
     """
     w = np.asarray(weights, dtype=float)
-    hexes, text = _viridis()
     span = vmax - vmin if vmax > vmin else 1.0
-    idx = np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int)
+    idx = np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int).tolist()  # viridis colour of each cell
     fmt = "{:.1f}" if small else fmt
     margin = "2px 10px 8px 0" if small else "4px 16px 4px 0"
-    parts = [_HEATMAP_STYLE[small],
-             f'<table class="{"cv-hms" if small else "cv-hm"}" style="border-collapse:collapse;margin:{margin}">']
+    parts = [_HEATMAP_STYLE[small], _heatmap_colours(small, {k for row in idx for k in row}),
+             f'<table class="{_HEATMAP_CLASS[small]}" style="border-collapse:collapse;margin:{margin}">']
     if caption:
         mark = (f'<span style="display:inline-block;width:14px;height:8px;background:{swatch};margin-right:4px">'
                 '</span>' if swatch else "")
@@ -136,12 +142,10 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     parts.append(f'<tr><th style="color:#666;font-weight:400">{corner}</th>')
     parts.extend(f"<th>{esc(str(c))}</th>" for c in col_labels)
     parts.append("</tr>")
-    cells = [[f'<td{" class=d" if text[k] == "#000" else ""} style="background:{hexes[k]}">' for k in row]
-             for row in idx.tolist()]
     for i, label in enumerate(row_labels):
         outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
         parts.append(f"<tr{outline}><th>{esc(str(label))}</th>")
-        parts.extend(f"{cells[i][j]}{fmt.format(w[i, j])}</td>" for j in range(w.shape[1]))
+        parts.extend(f"<td class=v{k}>{fmt.format(x)}</td>" for k, x in zip(idx[i], w[i].tolist()))
         parts.append("</tr>")
     parts.append("</table>")
     return "".join(parts)
@@ -152,7 +156,7 @@ def heatmap_grid_html(weights, labels, names, colors) -> str:
     cells = [heatmap_html(w, labels, labels, caption=name, small=True, swatch=colour)
              for w, name, colour in zip(weights, names, colors)]
     width = 2 * (56 + 32 * len(labels))  # two small heatmaps per row, the lines view beside them
-    return f'<div style="display:flex;flex-wrap:wrap;max-width:{width}px">' + "".join(cells) + "</div>"
+    return dedupe_styles(f'<div style="display:flex;flex-wrap:wrap;max-width:{width}px">' + "".join(cells) + "</div>")
 
 
 def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, color: str = palette.WEIGHT_COLOR,

@@ -58,8 +58,12 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
     assert all(f">{x:.2f}</td>" in heat for x in w.ravel()) and heat.count("<td") == 14 * 14
     hexes, text = views._viridis()
     k = np.clip((w * 255).round(), 0, 255).astype(int)  # vmin 0, vmax 1: the viridis index of every cell
-    assert all(f"background:{hexes[i]}" in heat for i in k.ravel())
-    assert heat.count("<td class=d") == sum(text[i] == "#000" for i in k.ravel())  # dark text on light cells
+    cells = re.findall(r"<td class=v(\d+)>([0-9.]+)</td>", heat)
+    assert [(int(c), float(x)) for c, x in cells] == [(int(c), float(f"{x:.2f}")) for c, x in zip(k.ravel(), w.ravel())]
+    assert "table.cv-hm.cv-hm>*>tr>td{" in heat and "color:#fff}" in heat  # cells: white text by default
+    for c in set(k.ravel()):  # every colour used: its background, and dark text on light colours, once
+        dark = ";color:#000" if text[c] == "#000" else ""
+        assert heat.count(f" .v{c}{{background:{hexes[c]}{dark}}}") == 1
     assert heat.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1 and "权重" in heat
     bars = views.bars_html(w[0] - 0.1, labels, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR)
     assert len(bars.encode()) < 2_500 and bars.count('class="n"') == int((w[0] < 0.1).sum())
@@ -76,8 +80,12 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
 def test_two_views_on_one_page_write_the_same_rules():
     a = views.heatmap_html(W, TOKENS, TOKENS, caption="a")
     b = views.heatmap_html(W.T, TOKENS, TOKENS, caption="b", vmax=2.0)
-    assert _style_rules(a) == _style_rules(b)
-    assert re.findall(r"<style>.*?</style>", a) == re.findall(r"<style>.*?</style>", b)
+    assert re.findall(r"<style>.*?</style>", a)[0] == re.findall(r"<style>.*?</style>", b)[0]  # cells, headers
+    def rules(html):
+        return dict(re.findall(r"( \.v\d+)\{([^}]*)\}", html))
+
+    shared = rules(a).keys() & rules(b).keys()
+    assert shared and all(rules(a)[c] == rules(b)[c] for c in shared)  # a colour class means one colour
     small = views.heatmap_html(W, TOKENS, TOKENS, small=True)
     assert not set(_style_rules(a)) & set(_style_rules(small))  # small cells: their own class, no shared rule
 
@@ -88,9 +96,12 @@ def test_message_colours():
 
 
 def test_dedupe_styles_keeps_the_first_block_of_each_kind():
-    two = views.heatmap_html(W, TOKENS, TOKENS) + views.bars_html(W[0], TOKENS) + views.heatmap_html(W.T, TOKENS, TOKENS)
+    two = (views.heatmap_html(W, TOKENS, TOKENS) + views.bars_html(W[0], TOKENS) + views.bars_html(W[1], TOKENS)
+           + views.heatmap_html(W / 2, TOKENS, TOKENS))
     once = views.dedupe_styles(two)
-    assert two.count("<style>") == 3 and once.count("<style>") == 2
-    assert once.index("cv-hm.cv-hm") < once.index("<table")  # the heatmaps' block stays before the first heatmap
+    assert two.count("<style>") == 6 and once.count("<style>") == 1 and once.startswith("<style>")
+    assert sorted(set(_style_rules(two))) == sorted(_style_rules(once))  # every rule, once
     assert re.sub(r"<style>.*?</style>", "", once) == re.sub(r"<style>.*?</style>", "", two)  # the markup is unchanged
+    grid = views.heatmap_grid_html(np.stack([W, W]), TOKENS, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
+    assert grid.count("<style>") == 1 and grid.count("<table") == 2
     assert views.dedupe_styles(once) == once and views.dedupe_styles("<b>x</b>") == "<b>x</b>"
