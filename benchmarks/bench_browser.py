@@ -12,10 +12,14 @@ and run; every widget output that holds a visible slider is measured on its firs
 
 Steps of a widget, its page's floor and the empty page alternate (the order rotates), so a busy moment of
 the machine hits all three. Budget: each widget's median ≤ 1.25 × its page's in-page floor median.
+
+Only some notebooks: ``BENCH_NOTEBOOKS=03,07 python -m benchmarks browser`` (comma-separated number
+prefixes or file names); unset or empty, every course notebook that shows widgets is measured.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import tempfile
@@ -46,6 +50,18 @@ W.VBox([floor_slider, floor_view])'''
 
 def _uses_widgets(path: Path) -> bool:
     return bool(re.search(r"helpers\.widgets|ipywidgets", path.read_text(encoding="utf-8")))
+
+
+def selected(paths: list[Path], spec: str | None = None) -> list[Path]:
+    """The notebooks named by `spec` (default $BENCH_NOTEBOOKS: "03,07" or file names); all when empty."""
+    spec = os.environ.get("BENCH_NOTEBOOKS", "") if spec is None else spec
+    wanted = [w.strip() for w in spec.split(",") if w.strip()]
+    if not wanted:
+        return paths
+    chosen = [p for p in paths if any(p.name == w or p.name.startswith(w) for w in wanted)]
+    if not chosen:
+        raise RuntimeError(f"BENCH_NOTEBOOKS={spec!r} matches no course notebook with widgets")
+    return chosen
 
 
 def _with_floor(directory: Path, name: str) -> tuple[str, list[str]]:
@@ -127,7 +143,7 @@ def measure(steps: int = STEPS, warmup: int = WARMUP) -> dict:
     chromium = L.chromium_path()
     if chromium is None:
         raise RuntimeError("Chromium is not installed (apt-get install chromium)")
-    notebooks = [p for p in course_notebooks() if _uses_widgets(p)]
+    notebooks = selected([p for p in course_notebooks() if _uses_widgets(p)])
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
         directory = L.copy_notebooks(Path(tmp), [p.name for p in notebooks])
         empty_name = _empty_floor(directory)

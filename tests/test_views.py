@@ -1,5 +1,7 @@
 """helpers.views: the HTML/SVG builders show the numbers they were given."""
 
+import re
+
 import numpy as np
 
 from helpers import palette, views
@@ -37,9 +39,69 @@ def test_reach_view_marks_the_reached_positions():
     reached = np.array([[1, 0, 0], [1, 1, 0]], dtype=bool)
     html = views.reach_html(reached, np.array([0, 1, -1]), 0, unit="层", color=palette.BLUE,
                             summary="至少 1 层", note="注")
-    assert html.count(f"background:{palette.BLUE}") == 3 and "—" in html and "1 层后" in html
+    assert f"--cv-on:{palette.BLUE}" in html and html.count("<td class=r") == 3 and "—" in html and "1 层后" in html
+    assert html.count("outline:2px solid #000") == 2  # the word itself, in both rows
+
+
+def _style_rules(html: str) -> list[str]:
+    """Every selector of every <style> block in `html`."""
+    blocks = re.findall(r"<style>(.*?)</style>", html, re.S)
+    return [sel for block in blocks for sel in re.findall(r"([^{}]+)\{[^{}]*\}", block)]
+
+
+def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
+    rng = np.random.default_rng(0)
+    w = rng.dirichlet(np.ones(14), size=14)  # (14, 14), rows sum to 1
+    labels = [f"词{i}" for i in range(14)]
+    heat = views.heatmap_html(w, labels, labels, highlight_row=3, caption="权重")
+    assert len(heat.encode()) < 10_000  # it was 29.8 kB with the same styles written in every cell
+    assert all(f">{x:.2f}</td>" in heat for x in w.ravel()) and heat.count("<td") == 14 * 14
+    hexes, text = views._viridis()
+    k = np.clip((w * 255).round(), 0, 255).astype(int)  # vmin 0, vmax 1: the viridis index of every cell
+    cells = re.findall(r"<td class=v(\d+)>([0-9.]+)</td>", heat)
+    assert [(int(c), float(x)) for c, x in cells] == [(int(c), float(f"{x:.2f}")) for c, x in zip(k.ravel(), w.ravel())]
+    assert "table.cv-hm.cv-hm>*>tr>td{" in heat and "color:#fff}" in heat  # cells: white text by default
+    for c in set(k.ravel()):  # every colour used: its background, and dark text on light colours, once
+        dark = ";color:#000" if text[c] == "#000" else ""
+        assert heat.count(f" .v{c}{{background:{hexes[c]}{dark}}}") == 1
+    assert heat.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1 and "权重" in heat
+    bars = views.bars_html(w[0] - 0.1, labels, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR)
+    assert len(bars.encode()) < 2_500 and bars.count('class="n"') == int((w[0] < 0.1).sum())
+    assert f"--cv-bar:{palette.SCORE_COLOR}" in bars and all(f"{x:+.3f}" in bars for x in w[0] - 0.1)
+    small = views.heatmap_grid_html(np.stack([w, w]), labels, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
+    reach = views.reach_html(np.ones((4, 14), dtype=bool), np.arange(14), 0, unit="层", color=palette.BLUE,
+                             summary="s", note="n")
+    for html, cls in ((heat, "cv-hm"), (bars, "cv-bars"), (small, "cv-hms"), (reach, "cv-reach")):
+        rules = _style_rules(html)
+        assert rules and all(re.match(rf"^(table|div)\.{cls}\.{cls}(?![\w-])", r) for r in rules), rules
+        assert f'class="{cls}"' in html
+
+
+def test_two_views_on_one_page_write_the_same_rules():
+    a = views.heatmap_html(W, TOKENS, TOKENS, caption="a")
+    b = views.heatmap_html(W.T, TOKENS, TOKENS, caption="b", vmax=2.0)
+    assert re.findall(r"<style>.*?</style>", a)[0] == re.findall(r"<style>.*?</style>", b)[0]  # cells, headers
+    def rules(html):
+        return dict(re.findall(r"( \.v\d+)\{([^}]*)\}", html))
+
+    shared = rules(a).keys() & rules(b).keys()
+    assert shared and all(rules(a)[c] == rules(b)[c] for c in shared)  # a colour class means one colour
+    small = views.heatmap_html(W, TOKENS, TOKENS, small=True)
+    assert not set(_style_rules(a)) & set(_style_rules(small))  # small cells: their own class, no shared rule
 
 
 def test_message_colours():
     assert views.message_html("") == ""
     assert palette.MESSAGE_COLORS["ok"] in views.message_html("好", "ok")
+
+
+def test_dedupe_styles_keeps_the_first_block_of_each_kind():
+    two = (views.heatmap_html(W, TOKENS, TOKENS) + views.bars_html(W[0], TOKENS) + views.bars_html(W[1], TOKENS)
+           + views.heatmap_html(W / 2, TOKENS, TOKENS))
+    once = views.dedupe_styles(two)
+    assert two.count("<style>") == 6 and once.count("<style>") == 1 and once.startswith("<style>")
+    assert sorted(set(_style_rules(two))) == sorted(_style_rules(once))  # every rule, once
+    assert re.sub(r"<style>.*?</style>", "", once) == re.sub(r"<style>.*?</style>", "", two)  # the markup is unchanged
+    grid = views.heatmap_grid_html(np.stack([W, W]), TOKENS, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
+    assert grid.count("<style>") == 1 and grid.count("<table") == 2
+    assert views.dedupe_styles(once) == once and views.dedupe_styles("<b>x</b>") == "<b>x</b>"

@@ -1,5 +1,7 @@
 """Notebook 07's SentencePairExplorer and head ablation (the live-model parts skip without the weights)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,19 @@ def test_pair_explorer_on_precomputed_attention():
     assert "tired/wide" in e.keys and "tired" in e.view.value and "wide" in e.view.value
     e.layer.value, e.head.value = 0, 2
     np.testing.assert_allclose(e.difference, e.weights_a[0, 2, i] - e.weights_b[0, 2, i])
+
+
+def test_pair_explorer_draws_a_tiny_difference_as_a_tiny_bar():
+    e = SentencePairExplorer(PrecomputedModel(), TIRED, WIDE, layer=0, head=2, word="it")
+    assert np.abs(e.difference).max() < 1e-6  # this head looks at positions only: both rows agree
+    assert e.difference_scale() == e.DIFFERENCE_FULL_BAR
+    difference_chart = e.view.value[e.view.value.index("差："):]
+    widths = [float(x) for x in re.findall(r'style="width:([0-9.]+)%"', difference_chart)]
+    assert len(widths) == len(e.keys) and max(widths) == 0.0  # before: a full bar beside "+0.000"
+    e.layer.value, e.head.value = 3, 1
+    assert e.difference_scale() == np.abs(e.difference).max() > e.DIFFERENCE_FULL_BAR  # a real difference: full scale
+    difference_chart = e.view.value[e.view.value.index("差："):]
+    assert 'style="width:100.0%"' in difference_chart
 
 
 def test_pair_explorer_rejects_sentences_of_different_length():

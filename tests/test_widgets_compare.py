@@ -2,6 +2,7 @@
 
 import html
 
+import ipywidgets as W
 import numpy as np
 import pytest
 
@@ -41,6 +42,31 @@ def test_reach_word_and_length_sliders():
     r.word.value = 0
     assert r.source == 0 and "从第 0 个词到最后一个词（第 5 个，从 0 数）" in r.view.value
     assert "位置（从 0 数）" in r.view.value and ">0</th>" in r.view.value and ">6</th>" not in r.view.value
+
+
+def test_reach_length_change_sends_one_message_per_widget_the_slider_first(monkeypatch):
+    r = ReachExplorer(n=16, kind="cnn", source=12)
+    sent = []
+    monkeypatch.setattr(W.Widget, "_send", lambda self, msg, buffers=None: sent.append((self, sorted(msg["state"]))))
+    r.length.value = 10  # the word slider's range and value change, and the view
+    assert [(w, keys) for w, keys in sent if w is not r.length] == [(r.word, ["max", "value"]), (r.view, ["value"])]
+    assert r.word.value == r.source == 9 and r.word.max == 9 and r.reached.shape == (4, 10)
+    sent.clear()
+    r.length.value = 12  # the range only: the chosen word stays
+    assert [(w, keys) for w, keys in sent if w is not r.length] == [(r.word, ["max"]), (r.view, ["value"])]
+
+
+def test_reach_length_change_that_fails_puts_the_word_slider_back(monkeypatch):
+    r = ReachExplorer(n=16, kind="cnn", source=12)
+    before = r.panels
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("helpers.compare.reach", broken)
+    r.length.value = 8
+    assert (r.n, r.source, r.word.max, r.word.value) == (16, 12, 15, 12)  # the last good sentence, everywhere
+    assert r.message.startswith("出错了：RuntimeError: boom") and r.panels == before
 
 
 def test_reach_bad_input_keeps_last_good_view():

@@ -33,6 +33,17 @@ def test_same_seed_same_numbers_and_example_is_consistent():
     np.testing.assert_allclose(a["example_raw_weights"], softmax(a["example_raw"]))
 
 
+def test_scores_are_the_dot_products_of_the_drawn_vectors():
+    rng = np.random.default_rng(3)
+    q = rng.standard_normal((5, 1, 16))  # the same draws as score_spread(16, trials=5, n_keys=3), in the same order
+    k = rng.standard_normal((5, 3, 16))
+    naive = np.array([[sum(q[t, 0, d] * k[t, j, d] for d in range(16)) for j in range(3)] for t in range(5)])
+    stats = score_spread(16, rng=np.random.default_rng(3), n_keys=3, trials=5)
+    np.testing.assert_allclose(stats["example_raw"], naive[0], rtol=1e-12)
+    np.testing.assert_allclose(stats["raw_std"], naive.std(), rtol=1e-12)
+    np.testing.assert_allclose(stats["scaled_std"], (naive / 4).std(), rtol=1e-12)
+
+
 @pytest.mark.parametrize("kwargs, word", [
     (dict(d_k=0), "d_k"), (dict(d_k=2.5), "d_k"), (dict(d_k=4, n_keys=1), "n_keys"),
     (dict(d_k=4, rng=0), "rng"),
@@ -53,6 +64,20 @@ def test_explorer_slider_draws_new_vectors():
     before = e.stats["example_raw"].copy()
     e.seed.value = 5
     assert not np.allclose(before, e.stats["example_raw"])
+
+
+def test_explorer_returning_to_a_d_k_shows_the_same_numbers_without_a_new_draw(monkeypatch):
+    e = ScalingExplorer(d_k=256, seed=2)
+    first = (e.stats["raw_std"], e.stats["example_raw"].copy(), e.view.value)
+    e.stats["example_raw"][:] = 0  # a reader's change to e.stats stays out of the kept draw
+    e.d_k.value = 4
+    calls = []
+    monkeypatch.setattr("helpers.widgets.scaling.score_spread", lambda *a, **k: calls.append(a) or {})
+    e.d_k.value = 256
+    assert calls == [] and e.stats["raw_std"] == first[0] and e.view.value == first[2]
+    np.testing.assert_array_equal(e.stats["example_raw"], first[1])
+    fresh = score_spread(256, rng=np.random.default_rng(2), n_keys=ScalingExplorer.N_KEYS)
+    np.testing.assert_array_equal(fresh["example_raw"], first[1])  # what a new draw would give
 
 
 def test_explorer_rejects_an_unknown_d_k():

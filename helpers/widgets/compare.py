@@ -54,10 +54,17 @@ class ReachExplorer(_Widget):
 
     def _on_length(self, n: int) -> None:
         source = min(self.source, n - 1)
-        if self._guard(self.update, n, self.kind, source):
-            with self._syncing(), self.word.hold_sync():  # the slider's new range and value in one message
-                self.word.max = n - 1
-                self.word.value = source
+        # The word slider's new range and value leave first, in one message: the browser redraws the slider
+        # while the kernel measures; the view follows in one message. Should the measuring fail, the slider
+        # goes back to the last good sentence (one more message, only then).
+        self._set_word_range(n, source)
+        if not self._guard(self.update, n, self.kind, source):
+            self._set_word_range(self.n, self.source)
+
+    def _set_word_range(self, n: int, source: int) -> None:
+        with self._syncing(), self.word.hold_sync():
+            self.word.max = n - 1
+            self.word.value = source
 
     def update(self, n: int, kind: str, source: int) -> None:
         """Measure the reach of word `source` in a sentence of n words (raises ValueError on bad input)."""

@@ -64,6 +64,16 @@ class SentencePairExplorer(_Widget):
         self.redraw()
         self.widget = W.VBox([W.HBox([self.layer, self.head, self.word]), self.view])
 
+    DIFFERENCE_FULL_BAR = 0.01  # the smallest |difference| drawn as a full bar
+
+    def difference_scale(self) -> float:
+        """The value of a full difference bar: the largest |difference|, at least DIFFERENCE_FULL_BAR.
+
+        Without the floor, a head whose two rows agree to 1e-13 (layer 0, head 2 looks at positions
+        only) would show a full bar beside "+0.000".
+        """
+        return max(float(np.abs(self.difference).max()), self.DIFFERENCE_FULL_BAR)
+
     def redraw(self) -> None:
         """Both heatmaps and both rows for the chosen layer, head and word."""
         l, j, i = self.layer.value, self.head.value, self.word.value
@@ -78,6 +88,6 @@ class SentencePairExplorer(_Widget):
         rows = ('<div style="display:flex;flex-wrap:wrap;gap:24px">'
                            + views.bars_html(a[i], self.tokens_a, title=f"“{self.keys[i]}”的一行：…{last_a}")
                            + views.bars_html(b[i], self.tokens_b, title=f"“{self.keys[i]}”的一行：…{last_b}")
-                           + views.bars_html(self.difference, self.keys, vmax=None, fmt="{:+.3f}", color="#009E73",
-                                             title=f"差：{last_a} 减 {last_b}") + "</div>")
-        self._show(rows + heatmaps)
+                           + views.bars_html(self.difference, self.keys, vmax=self.difference_scale(), fmt="{:+.3f}",
+                                             color="#009E73", title=f"差：{last_a} 减 {last_b}") + "</div>")
+        self._show(views.dedupe_styles(rows + heatmaps))  # each view kind's <style> block once
