@@ -1,4 +1,4 @@
-"""End-to-end latency in the browser: one key press on a slider → the LAST view of its widget updated.
+"""End-to-end latency in the browser: one key press on a slider → the LAST view of its widget updated and laid out.
 
 JupyterLab (project venv, loopback, token) and Debian's Chromium through Playwright, as in
 tests/test_browser.py. Every course notebook that shows widgets is opened (a copy, with one extra cell)
@@ -203,7 +203,7 @@ def run() -> list[dict]:
         f_med, w_med = _median(floor.last), _median(widget.last)
         rows.append(dict(name=f"browser: {notebook[:2]} in-page floor (median)", value=f_med, unit="ms",
                          note=f"n={len(floor.last)}, {_spread(floor.last)}; empty page {empty:.1f} ms"))
-        rows.append(dict(name=f"browser: {notebook[:2]} {name} → last view (median)", value=w_med, unit="ms",
+        rows.append(dict(name=f"browser: {notebook[:2]} {name} → last view laid out (median)", value=w_med, unit="ms",
                          budget=RATIO_BUDGET * f_med, baseline=f_med, baseline_name="in-page floor",
                          note=f"n={len(widget.last)}, {_spread(widget.last)}, {widget.timeouts} steps without a "
                               f"settled change; updates per step (median) {_median(widget.batches):g} "
