@@ -794,3 +794,14 @@ def test_the_in_place_check_sees_every_bit_and_every_type_and_object_arrays():
     assert result.diagnosis == "in place" and "你改动了传入的 t（" in result.message, result.message
     assert cases[0].args[0] is tokens and tokens[2] is None  # the case's own array never changed
     ex.reset_hints()
+
+
+def test_order_text_shows_just_enough_digits_that_two_different_numbers_differ():
+    from helpers.exercises._compare import order_text
+
+    assert order_text(0.3, 0.1) == "0.3 > 0.1"  # different at 4 digits: no more digits (0.1 is 0.1000000000000000055…)
+    assert order_text(0.123456, 0.1) == "0.1235 > 0.1" and order_text(0.5, 0.123456) == "0.5 > 0.1235"  # as fmt
+    assert order_text(1.000014, 1.0) == "1.00001 > 1"  # 6 digits suffice
+    assert order_text(1.0000001, 1.0) == "1.0000001 > 1"
+    assert order_text(2.0 + 2.0**-51, 2.0) == "2.00000000000000044 > 2"  # the next float after 2: 18 digits
+    assert order_text(1.0, 1.0, "≥") == "1 ≥ 1"
