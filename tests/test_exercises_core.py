@@ -311,6 +311,7 @@ def test_by_default_no_argument_may_change_and_the_reader_s_own_names_are_used()
         result = C.run_check(toy, fn)
         assert result.diagnosis == "in place" and f"你改动了传入的 {said}（" in result.message, result.message
     np.testing.assert_array_equal(cases[0].args[0], [1.0, 2.0])  # the case itself never changed
+    np.testing.assert_array_equal(cases[0].args[1][0], [3.0])  # nor the arrays inside its list
     ex.reset_hints()
     assert C.run_check(toy, lambda scores, parts, d, n: 2 * scores).passed
     ex.reset_hints()
@@ -737,3 +738,70 @@ def test_a_new_softmax_anywhere_in_helpers_is_forbidden_without_a_list(monkeypat
     assert result.diagnosis == "forbidden" and "不能调用 helpers 里的 stable_rows（helpers.brand_new.stable_rows）" in result.message
     ex.reset_hints()
     assert ex.check_softmax(lambda x: (lambda e: e / e.sum(-1, keepdims=True))(np.exp(x - x.max(-1, keepdims=True)))).passed
+
+
+def test_a_forbidden_helper_reached_through_another_is_named_by_the_one_the_reader_called():
+    import types
+
+    toy = C.Exercise("toy-forbidden", lambda: [C.Case("x", (np.eye(2),))], lambda x: 2 * x, where="W", how="H",
+                     forbidden=("softmax",))
+
+    def through_attention(x):  # softmax is forbidden; the reader called scaled_dot_product_attention, which calls it
+        return A.scaled_dot_product_attention(x, x, x)[1]
+
+    def copied_code(x):  # the guarded code run under other globals (no helpers frame): named by the guarded helper
+        return types.FunctionType(A.softmax.__code__, {})(x)
+
+    for fn, name in ((through_attention, "helpers.attention.scaled_dot_product_attention"),
+                     (A.softmax, "helpers.attention.softmax"), (copied_code, "helpers.attention.softmax")):
+        ex.reset_hints()
+        result = C.run_check(toy, fn)
+        assert result.diagnosis == "forbidden" and f"（This exercise must not call {name}.）" in result.message, \
+            result.message
+    ex.reset_hints()
+
+
+def test_a_mistake_s_numbers_as_text_or_in_a_dict_are_not_diagnosed_as_that_mistake():
+    for fn, kind in ((lambda x: str(x + 2), "str"), (lambda x: {"和": x + 2}, "dict")):  # x + 2, but not as numbers
+        ex.reset_hints()
+        result = C.run_check(_toy([PLUS_TWO]), fn)
+        assert result.diagnosis == "" and result.message.startswith(
+            f"第 1 个例子（x = [1, 2]）：结果应是数值数组，收到 {kind}。\n"), result.message
+    ex.reset_hints()
+
+
+def test_the_in_place_check_sees_every_bit_and_every_type_and_object_arrays():
+    from helpers.exercises._inputs import _snapshot
+
+    def same(a, b):
+        return _snapshot((a,)) == _snapshot((b,))
+
+    assert not same(np.array([1.0]), np.array([1.0 + 1e-12]))  # a change below print precision is a change
+    assert not same(np.arange(2000.0), np.arange(2000.0) + (np.arange(2000) == 1000))  # also past repr's "…"
+    assert not same([0, 1], [0.0, 1]) and not same([None], [0]) and same(["猫", None], ["猫", None])
+    tokens = np.array(["猫", 1, None], dtype=object)
+    cases = [C.Case("tokens", (tokens,))]
+    toy = C.Exercise("toy-object", lambda: cases, lambda t: len(t), where="W", how="H",
+                     compare=lambda got, want, case: None if got == want else "长度不对。")
+
+    def overwrites(t):
+        t[2] = "鱼"
+        return len(t)
+
+    ex.reset_hints()
+    assert C.run_check(toy, lambda t: len(t)).passed
+    result = C.run_check(toy, overwrites)
+    assert result.diagnosis == "in place" and "你改动了传入的 t（" in result.message, result.message
+    assert cases[0].args[0] is tokens and tokens[2] is None  # the case's own array never changed
+    ex.reset_hints()
+
+
+def test_order_text_shows_just_enough_digits_that_two_different_numbers_differ():
+    from helpers.exercises._compare import order_text
+
+    assert order_text(0.3, 0.1) == "0.3 > 0.1"  # different at 4 digits: no more digits (0.1 is 0.1000000000000000055…)
+    assert order_text(0.123456, 0.1) == "0.1235 > 0.1" and order_text(0.5, 0.123456) == "0.5 > 0.1235"  # as fmt
+    assert order_text(1.000014, 1.0) == "1.00001 > 1"  # 6 digits suffice
+    assert order_text(1.0000001, 1.0) == "1.0000001 > 1"
+    assert order_text(2.0 + 2.0**-51, 2.0) == "2.00000000000000044 > 2"  # the next float after 2: 18 digits
+    assert order_text(1.0, 1.0, "≥") == "1 ≥ 1"

@@ -5,8 +5,9 @@ hand-checkable) and hidden ones (random shapes and seeds, and the hard cases the
 promises: 2-D inputs, ±1000 scores, ties, fully masked rows, n = 1). When an answer is
 wrong it computes what each *plausible mistake* of that exercise would return, and names
 the mistake whose result matches. Hints come in tiers: the first failure says what is wrong,
-a second failure adds where to look, ``hint=3`` adds how. The answer itself is only in
-``notebooks/solutions/`` (``%load solutions/NN_….py``).
+a second failure adds where to look, ``hint=3`` adds how, which often spells out the
+answer's code (lines like ``M.sum(axis=1)``). Every exercise's whole answer, with the rest of the lesson's
+code, is in ``notebooks/solutions/`` (one file a lesson: ``%load solutions/NN_….py``).
 
 The failure counter per exercise is the only state kept here (a cache of how often the
 reader has tried), so that the second try gets the second tier.
