@@ -41,6 +41,17 @@ ANALYSIS_KEYS = (
 )
 
 
+def _precomputed_file(path=None) -> Path:
+    """`path` (default data/pretrained_attention.npz) when the file is there; else a message that says how to make it."""
+    path = Path(path) if path is not None else PRECOMPUTED
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"预先计算的注意力文件 {path} 不存在 (precomputed attention file missing)。"
+            f"请用 python scripts/precompute_attention.py 重新生成（需要模型文件），或安装模型文件：{INSTALL_HINT}。"
+        )
+    return path
+
+
 def load_analysis(path=None) -> dict:
     """Notebook 07's stored analyses of the tired sentence, CURATED_SENTENCES[0] (live or not).
 
@@ -53,13 +64,7 @@ def load_analysis(path=None) -> dict:
     dict
         "text" (the sentence) and every name of `ANALYSIS_KEYS`, as float64 arrays.
     """
-    path = Path(path) if path is not None else PRECOMPUTED
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"预先计算的文件 {path} 不存在 (precomputed file missing)。请用 python scripts/precompute_attention.py "
-            f"重新生成（需要模型文件：{INSTALL_HINT}）。"
-        )
-    with np.load(path, allow_pickle=False) as data:
+    with np.load(_precomputed_file(path), allow_pickle=False) as data:
         out = {"text": str(data["analysis_text"])}
         out.update({k: data[f"analysis_{k}"].astype(np.float64) for k in ANALYSIS_KEYS})
     return out
@@ -79,13 +84,7 @@ class PrecomputedModel:
     """
 
     def __init__(self, path=None, reason: str = ""):
-        path = Path(path) if path is not None else PRECOMPUTED
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"预先计算的注意力文件 {path} 不存在 (precomputed attention file missing)。"
-                f"请用 python scripts/precompute_attention.py 重新生成，或安装模型文件：{INSTALL_HINT}。"
-            )
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(_precomputed_file(path), allow_pickle=False) as data:
             self.sentences = [str(s) for s in data["sentences"]]
             self._data = {
                 s: ([str(t) for t in data[f"tokens_{i}"]], data[f"attentions_{i}"].astype(np.float32))
