@@ -3,7 +3,7 @@
 JupyterLab (project venv, loopback, token) and Debian's Chromium through Playwright, as in
 tests/test_browser.py. Every course notebook that shows widgets is opened (a copy, with one extra cell)
 and run; every widget output that holds a visible slider is measured on its first slider
-(benchmarks/browser_steps.py: a real key press, timed in the page until the widget's last view changed).
+(benchmarks/browser_steps.py: a real key press, timed in the page until the widget's last view changed and was laid out).
 
 - in-page floor: the extra cell, a bare ipywidgets FloatSlider whose observer sets one HTML widget,
   placed right after the notebook's first widget cell: what a slider → HTML round trip costs in this

@@ -7,7 +7,7 @@ every DOM change outside the pressed slider (its own handle and readout do not c
 forces the browser's style and layout of the output (getBoundingClientRect), so that a heavy view's layout
 is counted, not only its DOM change. The step is over when the output has been quiet for ``quiet`` ms; its
 figure ``last`` is the moment the LAST change is laid out, i.e. when the last view of the widget can show
-the new values (``changed``: when that change arrived in the DOM), and ``batches`` counts the observer
+the new values, and ``batches`` counts the observer
 callbacks that changed something (about one per message the kernel sent for the action). Painting itself
 waits for the screen's next frame, the same for every widget and the floor, and is not counted.
 """
@@ -45,22 +45,20 @@ ARM_JS = """({mark, quiet, timeout}) => {
   const slider = document.querySelector(`[data-bench="${mark}-slider"]`);
   const handle = slider.querySelector('.noUi-handle');
   window.__benchStep = new Promise((resolve) => {
-    let t0 = null, last = null, changed = null, batches = 0, quietTimer = null, done = false;
+    let t0 = null, last = null, batches = 0, quietTimer = null, done = false;
     const onKey = () => { if (t0 === null) t0 = performance.now(); };
     const finish = (timedOut) => {
       if (done) return;
       done = true; obs.disconnect(); clearTimeout(hard); clearTimeout(quietTimer);
       handle.removeEventListener('keydown', onKey, true);
-      resolve({last: (last === null || t0 === null) ? null : last - t0,
-               changed: (changed === null || t0 === null) ? null : changed - t0, batches, timedOut,
+      resolve({last: (last === null || t0 === null) ? null : last - t0, batches, timedOut,
                keyed: t0 !== null, value: handle.getAttribute('aria-valuenow')});
     };
     const hard = setTimeout(() => finish(true), timeout);
     const obs = new MutationObserver((records) => {
-      const now = performance.now();
       if (t0 === null || !records.some(r => !slider.contains(r.target))) return;
       output.getBoundingClientRect();  // style and layout of the new content, now: the view can be drawn
-      last = performance.now(); changed = now; batches += 1;
+      last = performance.now(); batches += 1;
       clearTimeout(quietTimer);
       quietTimer = setTimeout(() => finish(false), quiet);
     });
