@@ -104,6 +104,7 @@ def test_one_reader_action_is_one_view_update(name):
     w.view.observe(lambda c: changes.append(c["new"]), "value")
     act(w)
     assert len(changes) == 1, f"{len(changes)} view updates for one action"
+    assert changes[0].count("<style>") <= 1, "the panels' <style> blocks are merged into one (_Widget._show)"
 
 
 def test_snapshot_is_the_text_html_beside_the_widget_view():

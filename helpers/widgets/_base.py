@@ -38,9 +38,12 @@ class _Widget:
         return bundle
 
     def _show(self, body: str, message: str = "", kind: str = "info") -> None:
-        """Replace every panel (and the message line) in one update of ``self.view``."""
-        self._body, self.message = body, message
-        self.view.value = views.message_html(message, kind) + body
+        """Replace every panel (and the message line) in one update of ``self.view``.
+
+        The panels' ``<style>`` blocks are merged into one, each rule once (`views.dedupe_styles`).
+        """
+        self._body, self.message = views.dedupe_styles(body), message
+        self.view.value = views.message_html(message, kind) + self._body
 
     def _say(self, text: str, kind: str = "warning") -> None:
         """Show a message; the panels stay as they were."""

@@ -90,4 +90,4 @@ class SentencePairExplorer(_Widget):
                            + views.bars_html(b[i], self.tokens_b, title=f"“{self.keys[i]}”的一行：…{last_b}")
                            + views.bars_html(self.difference, self.keys, vmax=self.difference_scale(), fmt="{:+.3f}",
                                              color="#009E73", title=f"差：{last_a} 减 {last_b}") + "</div>")
-        self._show(views.dedupe_styles(rows + heatmaps))  # each view kind's <style> block once
+        self._show(rows + heatmaps)

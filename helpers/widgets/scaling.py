@@ -141,7 +141,7 @@ class ScalingExplorer(_Widget):
         stats = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in self._drawn[d_k, seed].items()}
         self.stats = stats
         keys = [f"k{j}" for j in range(self.N_KEYS)]
-        self._show(views.dedupe_styles(_stats_html(d_k, stats) +  # the bar charts' <style> block once
+        self._show(_stats_html(d_k, stats) +
             '<div style="display:flex;flex-wrap:wrap;gap:18px">'
             + "<div>" + views.bars_html(stats["example_raw"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="一个查询的分数 q·k（不缩放；橙色 = 负数）")
@@ -150,7 +150,7 @@ class ScalingExplorer(_Widget):
             + "<div>" + views.bars_html(stats["example_scaled"], keys, vmax=None, fmt="{:+.2f}", color="#009E73",
                                         title="同一个查询 q·k / √d_k（缩放）")
             + views.bars_html(stats["example_scaled_weights"], keys, fmt="{:.3f}", color="#0072B2",
-                              title="softmax(q·k / √d_k)") + "</div></div>"))
+                              title="softmax(q·k / √d_k)") + "</div></div>")
 
 
 class TemperatureExplorer(_Widget):
