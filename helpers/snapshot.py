@@ -93,7 +93,10 @@ def widget_html(w: W.Widget, depth: int = 0) -> str:
     return f'<span class="ws-control"{_attr(w)}>[{esc(type(w).__name__)}] {_label(w)}{shown}</span>'
 
 
-def snapshot_html(w: W.Widget, note: str = SNAPSHOT_NOTE, shown: W.Widget | None = None) -> str:
-    """The whole snapshot of widget `w`: a dashed box with a note, then `shown` (default: `w`) as static HTML."""
-    return (f'<div class="widget-snapshot" data-model-id="{esc(str(w.model_id), quote=True)}">'
+def snapshot_html(w: W.Widget, note: str = SNAPSHOT_NOTE, shown: W.Widget | None = None, *, styles: str = "") -> str:
+    """The whole snapshot of widget `w`: a dashed box with a note, then `shown` (default: `w`) as static HTML.
+
+    `styles`: a ``<style>`` block the views need that the widget tree keeps out of sight (``_Widget.styles``).
+    """
+    return (f'<div class="widget-snapshot" data-model-id="{esc(str(w.model_id), quote=True)}">{styles}'
             f'<div class="ws-note">{esc(note)}</div>{widget_html(w if shown is None else shown)}</div>')

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import palette
 
-__all__ = ["dedupe_styles", "heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
+__all__ = ["dedupe_styles", "split_styles", "stylesheet", "heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
            "note_html", "heatmap_grid_html", "lines_layout", "lines_svg", "reach_html", "markdown_table"]
 
 _CELL = "padding:3px 6px;text-align:center;font-family:monospace;font-size:13px;min-width:2.6em"
@@ -62,6 +62,13 @@ def dedupe_styles(html_text: str) -> str:
     return html_text[:first] + merged + _STYLE_BLOCK.sub("", html_text[first:])
 
 
+def split_styles(html_text: str) -> tuple[str, list[str]]:
+    """(`html_text` without its ``<style>`` blocks, the rules of those blocks in order, each once)."""
+    rules = dict.fromkeys(rule for block in _STYLE_BLOCK.findall(html_text)
+                          for rule in _RULE.findall(block[len("<style>"):-len("</style>")]))
+    return _STYLE_BLOCK.sub("", html_text), list(rules)
+
+
 # heatmap_html: row headers right-aligned; a cell's class "v<k>" is viridis colour k (`_heatmap_colours`)
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
@@ -94,6 +101,19 @@ _REACH_STYLE = _scoped_style("cv-reach", {
     "table&>*>tr>td": f"{_REACH_CELL};background:#fff",
     "table&>*>tr>td.r": "background:var(--cv-on)",
     "table&>*>tr.n>td": f"{_REACH_CELL};border:none;color:#333;background:none"})
+
+
+@functools.cache
+def stylesheet() -> str:
+    """One ``<style>`` block with every rule any view here can use, all 256 heatmap colours of both sizes included.
+
+    A widget puts it on the page once (``_Widget.styles``) and sends its panels without their ``<style>``
+    blocks (`split_styles`). A ``<style>`` element that arrives with every update makes the browser match
+    the new rules against the whole notebook's page, not only the new cells: in lesson 07's page that was
+    about half of a model heatmap's update (benchmarks/bench_browser.py measures the step).
+    """
+    every = [_HEATMAP_STYLE[small] + _heatmap_colours(small, range(256)) for small in (False, True)]
+    return dedupe_styles("".join(every) + _BARS_STYLE + _REACH_STYLE)
 
 
 @functools.cache

@@ -105,3 +105,28 @@ def test_dedupe_styles_keeps_the_first_block_of_each_kind():
     grid = views.heatmap_grid_html(np.stack([W, W]), TOKENS, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
     assert grid.count("<style>") == 1 and grid.count("<table") == 2
     assert views.dedupe_styles(once) == once and views.dedupe_styles("<b>x</b>") == "<b>x</b>"
+
+
+def test_split_styles_takes_every_block_out_and_keeps_each_rule_once():
+    two = views.heatmap_html(np.eye(2), ["a", "b"], ["a", "b"]) + views.bars_html([0.5, -0.5], ["a", "b"])
+    body, rules = views.split_styles(two + views.bars_html([1.0], ["c"]))
+    assert "<style" not in body and body.count("<table") == 1 and body.count('class="cv-bars"') == 2
+    assert len(rules) == len(set(rules)) and "div.cv-bars.cv-bars{margin:4px 0;font-size:13px}" in rules
+    assert views.split_styles("<b>x</b>") == ("<b>x</b>", [])
+
+
+def test_stylesheet_holds_every_rule_a_view_can_use():
+    sheet = set(views.split_styles(views.stylesheet())[1])
+    assert views.stylesheet().count("<style>") == 1
+    rng = np.random.default_rng(0)
+    made = [views.heatmap_html(rng.random((4, 4)) * s, list("abcd"), list("abcd"), small=small)
+            for s in (1, 7) for small in (False, True)]
+    made += [views.heatmap_html(np.linspace(0, 1, 256)[None, :], ["q"], [str(k) for k in range(256)], small=small)
+             for small in (False, True)]
+    made += [views.bars_html([0.2, -0.3], ["a", "b"]), views.heatmap_grid_html(rng.random((2, 3, 3)), list("abc"),
+             ["h0", "h1"], ["red", "blue"]),
+             views.reach_html(np.ones((2, 3), bool), np.array([0, 1, -1]), 0, unit="层", color="red", summary="s",
+                              note="n")]
+    for html_text in made:
+        assert set(views.split_styles(html_text)[1]) <= sheet
+    assert len(sheet) == 2 * 256 + 2 * 3 + 7 + 6, "the fixed rules of heatmaps, bars and the reach grid"

@@ -4,6 +4,7 @@ static snapshot where no widget manager runs, and never re-enters its own callba
 import numpy as np
 import pytest
 
+from helpers import views
 from helpers.multihead import init_multi_head
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel
 from helpers.toy import toy_qkv
@@ -99,12 +100,15 @@ def test_one_reader_action_is_one_view_update(name):
     build, act = CASES[name]
     w = build()
     html_views = [v for v in _walk(w.widget) if type(v).__name__ in ("HTML", "HTMLMath")]
-    assert html_views == [w.view], "one HTML view holds the message and every panel"
-    changes = []
+    assert html_views == [w.styles, w.view], "one hidden stylesheet, then one HTML view for the message and panels"
+    assert w.styles.layout.display == "none" and w.styles.value == views.stylesheet()
+    changes, style_changes = [], []
     w.view.observe(lambda c: changes.append(c["new"]), "value")
+    w.styles.observe(lambda c: style_changes.append(c["new"]), "value")
     act(w)
     assert len(changes) == 1, f"{len(changes)} view updates for one action"
-    assert changes[0].count("<style>") <= 1, "the panels' <style> blocks are merged into one (_Widget._show)"
+    assert "<style" not in changes[0], "the panels travel without <style> blocks (_Widget._show)"
+    assert style_changes == [], "the stylesheet has every rule the panels use: it never changes"
 
 
 def test_snapshot_is_the_text_html_beside_the_widget_view():
@@ -116,6 +120,19 @@ def test_snapshot_is_the_text_html_beside_the_widget_view():
     assert f'data-model-id="{ed.widget.model_id}"' in snap
     assert '<input type="range" disabled' in snap and "<label>Q[x1]</label>" in snap
     assert ed.view.value in snap  # the panels as they are now
+    _, rules = views.split_styles(snap)
+    assert rules and set(rules) == set(ed._rules) < set(views.split_styles(views.stylesheet())[1])
+    assert 'class="cv-hm"' in snap and "table.cv-hm.cv-hm>*>tr>td{" in snap, "the snapshot keeps the rules it uses"
+
+
+def test_a_rule_the_stylesheet_lacks_is_added_to_it_once():
+    w = SentenceExplorer("猫吃鱼")
+    before = w.styles.value
+    w._show("<style>div.cv-new.cv-new{color:red}</style><div class=cv-new>x</div>")
+    assert w.view.value == "<div class=cv-new>x</div>"
+    assert w.styles.value == before + "<style>div.cv-new.cv-new{color:red}</style>"
+    w._show("<style>div.cv-new.cv-new{color:red}</style><div class=cv-new>y</div>")
+    assert w.styles.value == before + "<style>div.cv-new.cv-new{color:red}</style>", "added once"
 
 
 def test_syncing_is_a_context_manager_that_nests():
