@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 
 import numpy as np
 
@@ -69,19 +70,32 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
     return _STYLE_BLOCK.sub("", html_text), list(rules)
 
 
-# heatmap_html: row headers right-aligned; a cell's class "v<k>" is viridis colour k (`_heatmap_colours`)
+# heatmap_html: a row is <th>label</th><td>values</td>. The values are ONE line of monospace text, each centred
+# in its column (`_columns`), with the colours painted behind it as one hard-stop gradient; the keys' labels sit in
+# inline blocks of the same widths. A table cell per value made the browser lay out n² boxes at every update,
+# about 5 times the time of n rows (benchmarks/bench_browser.py). Dark text on light colours: <span> in a row.
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
-                      "table&>*>tr>th": head, "table&>*>tr+tr>th": "text-align:right", "table&>*>tr>td": f"{cell};color:#fff"})
-                  for small, cell, head in ((False, _CELL, _HEAD), (True, _SMALL_CELL, _SMALL_HEAD))}
+                      "table&": "border-collapse:collapse",
+                      "table&>*>tr>th": head,
+                      "table&>*>tr+tr>th": "text-align:right",
+                      "table&>*>tr>th.k": f"padding:0 0 2px;text-align:left;font-family:monospace;font-size:{size}px;"
+                                          "white-space:pre",
+                      "table&>*>tr>th.k>span": "display:inline-block;text-align:center",
+                      "table&>*>tr>td": f"padding:{pad} 0;font-family:monospace;font-size:{size}px;white-space:pre;"
+                                        "color:#fff;background-repeat:no-repeat",
+                      "table&>*>tr>td>span": "color:#000"})
+                  for small, size, pad, head in ((False, 13, "3px", _HEAD), (True, 11, "1px", _SMALL_HEAD))}
 
 
-def _heatmap_colours(small: bool, used) -> str:
-    """The rules of the viridis colours `used` (indices 0–255): class v<k> = background k and its text colour."""
-    hexes, text = _viridis()
-    return _scoped_style(_HEATMAP_CLASS[small], {f"table& .v{k}": f"background:{hexes[k]}"
-                                                 + (f";color:{text[k]}" if text[k] != "#fff" else "")
-                                                 for k in sorted(used)})
+def _width_ch(text: str) -> int:
+    """How many digit widths `text` takes in a monospace font, at most: a wide (CJK) character counts 2.
+
+    A CJK character is 1 em wide and a digit about 0.6 em in common monospace fonts: 2 digits hold one.
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 # bars_html: a row is label | track (fill inside) | value; the fill's colour is the chart's --cv-bar, class "n" negative
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
@@ -105,15 +119,14 @@ _REACH_STYLE = _scoped_style("cv-reach", {
 
 @functools.cache
 def stylesheet() -> str:
-    """One ``<style>`` block with every rule any view here can use, all 256 heatmap colours of both sizes included.
+    """One ``<style>`` block with every rule any view here can use.
 
     A widget puts it on the page once (``_Widget.styles``) and sends its panels without their ``<style>``
     blocks (`split_styles`). A ``<style>`` element that arrives with every update makes the browser match
     the new rules against the whole notebook's page, not only the new cells: in lesson 07's page that was
     about half of a model heatmap's update (benchmarks/bench_browser.py measures the step).
     """
-    every = [_HEATMAP_STYLE[small] + _heatmap_colours(small, range(256)) for small in (False, True)]
-    return dedupe_styles("".join(every) + _BARS_STYLE + _REACH_STYLE)
+    return dedupe_styles(_HEATMAP_STYLE[False] + _HEATMAP_STYLE[True] + _BARS_STYLE + _REACH_STYLE)
 
 
 @functools.cache
@@ -149,9 +162,13 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     span = vmax - vmin if vmax > vmin else 1.0
     idx = np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int).tolist()  # viridis colour of each cell
     fmt = "{:.1f}" if small else fmt
+    hexes, text = _viridis()
+    values = [[fmt.format(x) for x in row] for row in w.tolist()]
+    cols = [str(c) for c in col_labels]
+    widths = [max([_width_ch(c)] + [len(row[j]) for row in values]) + 2 for j, c in enumerate(cols)]
+    edges = np.concatenate([[0], np.cumsum(widths)]).tolist()  # each column's left and right edge, in ch
     margin = "2px 10px 8px 0" if small else "4px 16px 4px 0"
-    parts = [_HEATMAP_STYLE[small], _heatmap_colours(small, {k for row in idx for k in row}),
-             f'<table class="{_HEATMAP_CLASS[small]}" style="border-collapse:collapse;margin:{margin}">']
+    parts = [_HEATMAP_STYLE[small], f'<table class="{_HEATMAP_CLASS[small]}" style="margin:{margin}">']
     if caption:
         mark = (f'<span style="display:inline-block;width:14px;height:8px;background:{swatch};margin-right:4px">'
                 '</span>' if swatch else "")
@@ -159,14 +176,16 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
         parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px 0{weight}">{mark}'
                      f'{esc(caption)}</caption>')
     corner = "" if small else "查询 Q ↓ · 键 K →"
-    parts.append(f'<tr><th style="color:#666;font-weight:400">{corner}</th>')
-    parts.extend(f"<th>{esc(str(c))}</th>" for c in col_labels)
-    parts.append("</tr>")
+    parts.append(f'<tr><th style="color:#666;font-weight:400">{corner}</th><th class=k>')
+    parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
+    parts.append("</th></tr>")
     for i, label in enumerate(row_labels):
         outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
-        parts.append(f"<tr{outline}><th>{esc(str(label))}</th>")
-        parts.extend(f"<td class=v{k}>{fmt.format(x)}</td>" for k, x in zip(idx[i], w[i].tolist()))
-        parts.append("</tr>")
+        stops = ",".join(f"{hexes[k]} {a}ch {b}ch" for k, a, b in zip(idx[i], edges, edges[1:]))
+        cells = (v.center(width) for v, width in zip(values[i], widths))
+        line = "".join(c if text[k] == "#fff" else f"<span>{c}</span>" for c, k in zip(cells, idx[i]))
+        parts.append(f"<tr{outline}><th>{esc(str(label))}</th><td style=\"background:linear-gradient(90deg,{stops});"
+                     f'background-size:{edges[-1]}ch 100%">{line}</td></tr>')
     parts.append("</table>")
     return "".join(parts)
 
@@ -175,8 +194,8 @@ def heatmap_grid_html(weights, labels, names, colors) -> str:
     """Small heatmaps of h heads side by side, two per row; weights has shape (h, n, n)."""
     cells = [heatmap_html(w, labels, labels, caption=name, small=True, swatch=colour)
              for w, name, colour in zip(weights, names, colors)]
-    width = 2 * (56 + 32 * len(labels))  # two small heatmaps per row, the lines view beside them
-    return dedupe_styles(f'<div style="display:flex;flex-wrap:wrap;max-width:{width}px">' + "".join(cells) + "</div>")
+    grid = '<div style="display:grid;grid-template-columns:repeat(2,max-content);align-items:start">'
+    return dedupe_styles(grid + "".join(cells) + "</div>")
 
 
 def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, color: str = palette.WEIGHT_COLOR,
