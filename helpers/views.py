@@ -96,14 +96,15 @@ def _width_ch(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-# bars_html: a row is label | track (fill inside) | value; the fill's colour is the chart's --cv-bar, class "n" negative
+# bars_html: a row is label | track | value; the track paints its filled part (--w) in the chart's --cv-bar as a
+# hard-stop gradient, in the warning colour for a negative value (class "n"): no element for the fill
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
     "div&>div.r": "display:flex;align-items:center;gap:6px;height:20px",
     "div&>div.r>span:first-child": "width:6em;text-align:right;white-space:nowrap;overflow:hidden",
-    "div&>div.r>span:nth-child(2)": "width:200px;background:#eee;height:14px;display:inline-block",
-    "div&>div.r>span>span": "display:block;height:14px;background:var(--cv-bar)",
-    "div&>div.r>span>span.n": f"background:{palette.WARNING_COLOR}",
+    "div&>div.r>span:nth-child(2)": "width:200px;height:14px;display:inline-block;"
+                                    "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0)",
+    "div&>div.r>span.n:nth-child(2)": f"--cv-bar:{palette.WARNING_COLOR}",
     "div&>div.r>span:last-child": "font-family:monospace"})
 # reach_html: row headers, position numbers (class "s": the chosen word), grid cells (class "r": reached, in the
 # table's --cv-on colour), and the last row (class "n": fewest hops, no border)
@@ -218,8 +219,8 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
     for label, x in zip(labels, v):
         width = max(0.0, min(1.0, abs(x) / top)) * 100
         negative = "" if x >= 0 else ' class="n"'  # negative bars in the warning colour
-        parts.append(f'<div class="r"><span>{esc(str(label))}</span><span><span{negative} style="width:{width:.1f}%">'
-                     f'</span></span><span>{fmt.format(x)}</span></div>')
+        parts.append(f'<div class="r"><span>{esc(str(label))}</span><span{negative} style="--w:{width:.1f}%"></span>'
+                     f'<span>{fmt.format(x)}</span></div>')
     parts.append("</div>")
     return "".join(parts)
 

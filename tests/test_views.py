@@ -145,4 +145,4 @@ def test_stylesheet_holds_every_rule_a_view_can_use():
                               note="n")]
     for html_text in made:
         assert set(views.split_styles(html_text)[1]) <= sheet
-    assert len(sheet) == 2 * 7 + 7 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"
+    assert len(sheet) == 2 * 7 + 6 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"

@@ -34,12 +34,12 @@ def test_pair_explorer_draws_a_tiny_difference_as_a_tiny_bar():
     assert np.abs(e.difference).max() < 1e-6  # this head looks at positions only: both rows agree
     assert e.difference_scale() == e.DIFFERENCE_FULL_BAR
     difference_chart = e.view.value[e.view.value.index("差："):]
-    widths = [float(x) for x in re.findall(r'style="width:([0-9.]+)%"', difference_chart)]
+    widths = [float(x) for x in re.findall(r'style="--w:([0-9.]+)%"', difference_chart)]
     assert len(widths) == len(e.keys) and max(widths) == 0.0  # before: a full bar beside "+0.000"
     e.layer.value, e.head.value = 3, 1
     assert e.difference_scale() == np.abs(e.difference).max() > e.DIFFERENCE_FULL_BAR  # a real difference: full scale
     difference_chart = e.view.value[e.view.value.index("差："):]
-    assert 'style="width:100.0%"' in difference_chart
+    assert 'style="--w:100.0%"' in difference_chart
 
 
 def test_pair_explorer_rejects_sentences_of_different_length():
