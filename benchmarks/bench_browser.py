@@ -33,7 +33,7 @@ from tools import lab_page as P
 from tools.notebook_runner import course_notebooks
 
 RATIO_BUDGET = 1.25
-STEPS = 20          # per widget, after warm-up
+STEPS = 40          # per widget, after warm-up: medians of 20 moved by ±15 % from run to run
 WARMUP = 3
 EMPTY_SAMPLES = 40  # the empty-page floor stops alternating once it has this many
 WIDGET_CALL = re.compile(r"\b([A-Z]\w*(?:Explorer|Editor|Check|Slider|Widget))\(")

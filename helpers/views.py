@@ -96,16 +96,17 @@ def _width_ch(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-# bars_html: a row is label | track | value; the track paints its filled part (--w) in the chart's --cv-bar as a
-# hard-stop gradient, in the warning colour for a negative value (class "n"): no element for the fill
+# bars_html: a row is one line, its label in a block of 6em, then the track, then the value. The row itself
+# paints the track (200 px × 14 px, after the label) with its filled part (--w) in the chart's --cv-bar as a
+# hard-stop gradient, in the warning colour for a negative value (class "n"): two elements a row, not five
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
-    "div&>div.r": "display:flex;align-items:center;gap:6px;height:20px",
-    "div&>div.r>span:first-child": "width:6em;text-align:right;white-space:nowrap;overflow:hidden",
-    "div&>div.r>span:nth-child(2)": "width:200px;height:14px;display:inline-block;"
-                                    "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0)",
-    "div&>div.r>span.n:nth-child(2)": f"--cv-bar:{palette.WARNING_COLOR}",
-    "div&>div.r>span:last-child": "font-family:monospace"})
+    "div&>div.r": "height:20px;line-height:20px;white-space:nowrap;font-variant-numeric:tabular-nums;"
+                  "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc(6em + 6px) 50%/200px 14px "
+                  "no-repeat",
+    "div&>div.r.n": f"--cv-bar:{palette.WARNING_COLOR}",
+    "div&>div.r>span": "display:inline-block;vertical-align:top;width:6em;margin-right:212px;text-align:right;"
+                       "overflow:hidden"})
 # reach_html: row headers, position numbers (class "s": the chosen word), grid cells (class "r": reached, in the
 # table's --cv-on colour), and the last row (class "n": fewest hops, no border)
 _REACH_CELL = "width:17px;height:20px;text-align:center;font-size:11px;font-family:monospace;border:1px solid #ddd"
@@ -218,9 +219,8 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
         parts.append(f'<div style="color:#444;margin-bottom:2px">{esc(title)}</div>')
     for label, x in zip(labels, v):
         width = max(0.0, min(1.0, abs(x) / top)) * 100
-        negative = "" if x >= 0 else ' class="n"'  # negative bars in the warning colour
-        parts.append(f'<div class="r"><span>{esc(str(label))}</span><span{negative} style="--w:{width:.1f}%"></span>'
-                     f'<span>{fmt.format(x)}</span></div>')
+        kind = "r" if x >= 0 else "r n"  # negative bars in the warning colour
+        parts.append(f'<div class="{kind}" style="--w:{width:.1f}%"><span>{esc(str(label))}</span>{fmt.format(x)}</div>')
     parts.append("</div>")
     return "".join(parts)
 

@@ -59,7 +59,7 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
     check_heatmap_rows(heat, w, labels)
     assert heat.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1 and "权重" in heat
     bars = views.bars_html(w[0] - 0.1, labels, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR)
-    assert len(bars.encode()) < 2_500 and bars.count('class="n"') == int((w[0] < 0.1).sum())
+    assert len(bars.encode()) < 2_500 and bars.count('class="r n"') == int((w[0] < 0.1).sum())
     assert f"--cv-bar:{palette.SCORE_COLOR}" in bars and all(f"{x:+.3f}" in bars for x in w[0] - 0.1)
     small = views.heatmap_grid_html(np.stack([w, w]), labels, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
     reach = views.reach_html(np.ones((4, 14), dtype=bool), np.arange(14), 0, unit="层", color=palette.BLUE,
@@ -145,4 +145,4 @@ def test_stylesheet_holds_every_rule_a_view_can_use():
                               note="n")]
     for html_text in made:
         assert set(views.split_styles(html_text)[1]) <= sheet
-    assert len(sheet) == 2 * 7 + 6 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"
+    assert len(sheet) == 2 * 7 + 4 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"
