@@ -10,16 +10,24 @@ module             widget                 lesson
 ``scaling``        ScalingExplorer        03
 ``scaling``        TemperatureExplorer    03
 ``masks``          MaskExplorer           04
+``head_rules``     HeadRulesExplorer      05
 ``multihead``      MultiHeadExplorer      05
 ``compare``        ReachExplorer          06
 ``coref``          CorefExplorer          07
+``pair``           SentencePairExplorer   07
+``ablation``       HeadAblationExplorer   07
 ``model_view``     ModelExplorer          07
+``training``       TrainingExplorer       08
 ``quiz``           QuizWidget             09
 =================  =====================  =======
 
+The last four of lessons 05–08 (HeadRulesExplorer, SentencePairExplorer, HeadAblationExplorer,
+TrainingExplorer) are imported from their modules, as their notebooks do.
+
 Each class keeps its state in plain attributes (``tokens``, ``Q``, ``weights`` …) so tests set
 ``.value`` on a control and assert on that state without a browser. Views are HTML strings
-(``helpers.views``) in one ``W.HTML`` per widget: one reader action, one update (well under 5 ms).
+(``helpers.views``) in one ``W.HTML`` per widget: one reader action, one update (well under 5 ms);
+the views' stylesheet sits once in a hidden ``W.HTML`` of its own (``_base._Widget.styles``).
 
 Bad input never raises out of a widget: the widget shows a message in Chinese and keeps
 its last good view.
