@@ -20,12 +20,12 @@ import numpy as np
 
 from . import palette
 
-__all__ = ["dedupe_styles", "split_styles", "stylesheet", "heatmap_html", "bars_html", "vector_html", "table_html", "tokens_html", "message_html",
-           "note_html", "heatmap_grid_html", "lines_layout", "lines_svg", "reach_html", "markdown_table"]
+__all__ = ["dedupe_styles", "split_styles", "stylesheet", "heatmap_html", "bars_html", "vector_html", "table_html",
+           "tokens_html", "message_html", "note_html", "heatmap_grid_html", "lines_layout", "lines_svg", "reach_html",
+           "markdown_table"]
 
 _CELL = "padding:3px 6px;text-align:center;font-family:monospace;font-size:13px;min-width:2.6em"
 _HEAD = "padding:3px 6px;font-weight:600;white-space:nowrap"
-_SMALL_CELL = "padding:1px 3px;text-align:center;font-family:monospace;font-size:11px;min-width:2.1em"
 _SMALL_HEAD = "padding:1px 4px;font-weight:400;font-size:12px;white-space:nowrap"
 esc = html.escape
 
@@ -71,9 +71,9 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
 
 
 # heatmap_html: a row is <th>label</th><td>values</td>. The values are ONE line of monospace text, each centred
-# in its column (`_columns`), with the colours painted behind it as one hard-stop gradient; the keys' labels sit in
+# in a column of whole digit widths (`_width_ch`), with the colours painted behind it as one hard-stop gradient; the keys' labels sit in
 # inline blocks of the same widths. A table cell per value made the browser lay out n² boxes at every update,
-# about 5 times the time of n rows (benchmarks/bench_browser.py). Dark text on light colours: <span> in a row.
+# 4–5 times the time of n rows in Chromium. Dark text on light colours: a <span> in the row's line.
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
                       "table&": "border-collapse:collapse",
@@ -146,7 +146,7 @@ def _viridis() -> tuple[list[str], list[str]]:
 def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None = None,
                  vmin: float = 0.0, vmax: float = 1.0, caption: str = "", fmt: str = "{:.2f}",
                  small: bool = False, swatch: str | None = None) -> str:
-    """An attention matrix as a coloured HTML table, value in every cell.
+    """An attention matrix as a coloured HTML table, value in every cell (a row of cells is one line of text).
 
     Parameters
     ----------
