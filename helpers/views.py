@@ -106,7 +106,14 @@ _BARS_STYLE = _scoped_style("cv-bars", {
                   "no-repeat",
     "div&>div.r.n": f"--cv-bar:{palette.WARNING_COLOR}",
     "div&>div.r>span": "display:inline-block;vertical-align:top;width:6em;margin-right:212px;text-align:right;"
-                       "overflow:hidden"})
+                       "overflow:hidden",
+    # labels all printable ASCII: a row is ONE element, a line of monospace text "label track value" whose
+    # label is right-aligned by spaces to --cv-l digit widths; the track is 26 digit widths (about 200 px)
+    "div&>div.m": "height:20px;line-height:20px;white-space:pre;font-family:monospace;"
+                  "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc((var(--cv-l) + 1) * 1ch) 50%"
+                  "/26ch 14px no-repeat",
+    "div&>div.m.n": f"--cv-bar:{palette.WARNING_COLOR}"})
+_TRACK_CH = 26  # the track of a one-line bar row, in digit widths
 # reach_html: row headers, position numbers (class "s": the chosen word), grid cells (class "r": reached, in the
 # table's --cv-on colour), and the last row (class "n": fewest hops, no border)
 _REACH_CELL = "width:17px;height:20px;text-align:center;font-size:11px;font-family:monospace;border:1px solid #ddd"
@@ -179,7 +186,10 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
                      f'{esc(caption)}</caption>')
     corner = "" if small else "查询 Q ↓ · 键 K →"
     parts.append(f'<tr><th style="color:#666;font-weight:400">{corner}</th><th class=k>')
-    parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
+    if all(_is_ascii(c) for c in cols):  # exact widths: the keys' labels are one line of text too
+        parts.append(esc("".join(c.center(width) for c, width in zip(cols, widths))))
+    else:
+        parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
     parts.append("</th></tr>")
     for i, label in enumerate(row_labels):
         outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
@@ -214,15 +224,27 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
     v = np.asarray(values, dtype=float)
     top = float(np.abs(v).max()) if vmax is None else vmax
     top = top if top > 0 else 1.0
-    parts = [_BARS_STYLE, f'<div class="cv-bars" style="--cv-bar:{color}">']
+    labels = [str(label) for label in labels]
+    ascii_labels = all(_is_ascii(label) for label in labels)
+    pad = max(map(len, labels), default=0)  # ASCII labels: the label column, in digit widths
+    parts = [_BARS_STYLE, f'<div class="cv-bars" style="--cv-bar:{color}' + (f';--cv-l:{pad}">' if ascii_labels else '">')]
     if title:
         parts.append(f'<div style="color:#444;margin-bottom:2px">{esc(title)}</div>')
     for label, x in zip(labels, v):
         width = max(0.0, min(1.0, abs(x) / top)) * 100
-        kind = "r" if x >= 0 else "r n"  # negative bars in the warning colour
-        parts.append(f'<div class="{kind}" style="--w:{width:.1f}%"><span>{esc(str(label))}</span>{fmt.format(x)}</div>')
+        negative = "" if x >= 0 else " n"  # negative bars in the warning colour
+        if ascii_labels:
+            line = f"{label.rjust(pad)}{' ' * (_TRACK_CH + 2)}{fmt.format(x)}"
+            parts.append(f'<div class="m{negative}" style="--w:{width:.1f}%">{esc(line)}</div>')
+        else:
+            parts.append(f'<div class="r{negative}" style="--w:{width:.1f}%"><span>{esc(label)}</span>{fmt.format(x)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _is_ascii(text: str) -> bool:
+    """Printable ASCII only: one digit width per character in any monospace font."""
+    return all(" " <= c <= "~" for c in text)
 
 
 def vector_html(vector, labels=None, *, name: str = "", fmt: str = "{:+.2f}") -> str:

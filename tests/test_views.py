@@ -75,9 +75,14 @@ def check_heatmap_rows(heat: str, w, labels, *, rows_labels=None, vmin=0.0, vmax
     hexes, text = views._viridis()
     k = np.clip(((np.asarray(w) - vmin) / (vmax - vmin) * 255).round(), 0, 255).astype(int)
     keys = re.search(r"<th class=k>(.*?)</th>", heat).group(1)
-    widths = [int(x) for x in re.findall(r'<span style="width:(\d+)ch">', keys)]
-    assert re.findall(r'<span style="width:\d+ch">(.*?)</span>', keys) == [views.esc(c) for c in labels]
-    edges = np.concatenate([[0], np.cumsum(widths)])
+    first = re.search(r"linear-gradient\(90deg,(.*?)\)", heat).group(1)
+    edges = np.array([0] + [int(stop.split()[2][:-2]) for stop in first.split(",")])  # "#hex a ch b ch"
+    widths = np.diff(edges).tolist()
+    if all(views._is_ascii(c) for c in labels):  # one line: each label centred in its column
+        assert "<span" not in keys and keys == views.esc("".join(c.center(wd) for c, wd in zip(labels, widths)))
+    else:
+        assert [int(x) for x in re.findall(r'<span style="width:(\d+)ch">', keys)] == widths
+        assert re.findall(r'<span style="width:\d+ch">(.*?)</span>', keys) == [views.esc(c) for c in labels]
     rows = re.findall(r'<tr[^>]*><th>(.*?)</th><td style="background:linear-gradient\(90deg,(.*?)\);'
                       r'background-size:(\d+)ch 100%">(.*?)</td></tr>', heat)
     assert [r[0] for r in rows] == [views.esc(c) for c in (labels if rows_labels is None else rows_labels)]
@@ -145,4 +150,19 @@ def test_stylesheet_holds_every_rule_a_view_can_use():
                               note="n")]
     for html_text in made:
         assert set(views.split_styles(html_text)[1]) <= sheet
-    assert len(sheet) == 2 * 7 + 4 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"
+    assert len(sheet) == 2 * 7 + 6 + 6, "the rules of heatmaps (two sizes), bars and the reach grid"
+
+
+def test_ascii_labels_make_one_line_headers_and_bar_rows():
+    w = np.array([[0.25, 0.75], [1.0, 0.0]])
+    heat = views.heatmap_html(w, ["it", "<a>"], ["animal", "x"])
+    check_heatmap_rows(heat, w, ["animal", "x"], rows_labels=["it", "<a>"])
+    assert "<th class=k> animal   x   </th>" in heat  # 8 + 6 digit widths, no inline blocks
+    bars = views.bars_html([0.5, -0.25], ["it", "a<b"], vmax=None, fmt="{:+.2f}")
+    rows = re.findall(r'<div class="(m(?: n)?)" style="--w:([0-9.]+)%">(.*?)</div>', bars)
+    track = " " * (views._TRACK_CH + 2)
+    assert rows == [("m", "100.0", f" it{track}+0.50"), ("m n", "50.0", f"a&lt;b{track}-0.25")]
+    assert "--cv-l:3" in bars and "<span" not in bars
+    mixed = views.bars_html([0.5, 0.25], ["it", "猫"])
+    assert mixed.count('<div class="r"') == 2 and "--cv-l:" not in mixed and "<span>猫</span>0.250" in mixed
+    assert views._is_ascii("a b~") and not views._is_ascii("猫") and not views._is_ascii("é")
