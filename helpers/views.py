@@ -114,16 +114,18 @@ _BARS_STYLE = _scoped_style("cv-bars", {
                   "/26ch 14px no-repeat",
     "div&>div.m.n": f"--cv-bar:{palette.WARNING_COLOR}"})
 _TRACK_CH = 26  # the track of a one-line bar row, in digit widths
-# reach_html: row headers, position numbers (class "s": the chosen word), grid cells (class "r": reached, in the
-# table's --cv-on colour), and the last row (class "n": fewest hops, no border)
-_REACH_CELL = "width:17px;height:20px;text-align:center;font-size:11px;font-family:monospace;border:1px solid #ddd"
+# reach_html: a table of row headers and lines. Every line is monospace text in cells of 3 digit widths: the
+# position numbers (the chosen word's in bold), each hop's grid, the fewest hops. A grid line is one cell whose
+# background paints, top first, the chosen word's black box, the cell borders, and the reached cells in the
+# table's --cv-on colour: one element a line instead of one a position
+_REACH_W = 3  # digit widths per position
 _REACH_STYLE = _scoped_style("cv-reach", {
-    "table&>*>tr>th:first-child": "padding:2px 6px;text-align:right;white-space:nowrap;font-size:12px;font-weight:400",
-    "table&>*>tr>th+th": f"{_REACH_CELL};border:none;color:#666",
-    "table&>*>tr>th.s": "font-weight:700;color:#000",
-    "table&>*>tr>td": f"{_REACH_CELL};background:#fff",
-    "table&>*>tr>td.r": "background:var(--cv-on)",
-    "table&>*>tr.n>td": f"{_REACH_CELL};border:none;color:#333;background:none"})
+    "table&": "border-collapse:collapse;margin:6px 0",
+    "table&>*>tr>th": "padding:0 6px;text-align:right;white-space:nowrap;font-size:12px;font-weight:400",
+    "table&>*>tr>td": "padding:0;font-family:monospace;font-size:11px;line-height:20px;white-space:pre;color:#666",
+    "table&>*>tr>td>b": "color:#000",
+    "table&>*>tr>td.g": "height:20px;border:1px solid #ddd;border-left:0;background-repeat:no-repeat",
+    "table&>*>tr.n>td": "color:#333"})
 
 
 @functools.cache
@@ -368,21 +370,27 @@ def reach_html(reached, needed, source: int, *, unit: str, color: str, summary: 
         "步" (RNN steps) or "层" (layers).
     """
     reached, needed = np.asarray(reached), np.asarray(needed)
-    n = reached.shape[1]
-    parts = [_REACH_STYLE, f'<div style="overflow-x:auto"><table class="cv-reach" '
-             f'style="border-collapse:collapse;margin:6px 0;--cv-on:{color}">',
-             "<tr><th>位置（从 0 数）→</th>"]
-    parts.extend(f'<th{" class=s" if j == source else ""}>{j}</th>' for j in range(n))
-    parts.append("</tr>")
+    n, cw = reached.shape[1], _REACH_W
+    x = source * cw  # the chosen word's left edge, in digit widths
+    box = ",".join(f"linear-gradient(#000,#000) {pos}/{size} no-repeat" for pos, size in (
+        (f"{x}ch 0", f"{cw}ch 2px"), (f"{x}ch 100%", f"{cw}ch 2px"), (f"{x}ch 0", "2px 100%"),
+        (f"calc({x + cw}ch - 2px) 0", "2px 100%")))
+    borders = f"repeating-linear-gradient(90deg,#ddd 0 1px,transparent 1px {cw}ch) 0 0/{n * cw}ch 100%"
+
+    def line(cells) -> str:
+        return "".join(str(c).center(cw) for c in cells)
+
+    numbers = line(range(n))
+    numbers = (esc(numbers[:x]) + f"<b>{esc(numbers[x:x + cw])}</b>" + esc(numbers[x + cw:]))
+    parts = [_REACH_STYLE, '<div style="overflow-x:auto"><table class="cv-reach">',
+             f"<tr><th>位置（从 0 数）→</th><td>{numbers}</td></tr>"]
     for s in range(reached.shape[0]):
-        parts.append(f'<tr><th>{"出发 start" if s == 0 else f"{s} {unit}后"}</th>')
-        parts.extend("<td" + (" class=r" if reached[s, j] else "")
-                     + (' style="outline:2px solid #000;outline-offset:-2px"' if j == source else "") + "></td>"
-                     for j in range(n))
-        parts.append("</tr>")
-    parts.append(f'<tr class="n"><th>最少几{unit}</th>')
-    parts.extend(f'<td>{"—" if v < 0 else v}</td>' for v in needed)
-    parts.append("</tr></table></div>")
+        fill = ",".join(f"{'var(--cv-on)' if r else '#fff'} {j * cw}ch {(j + 1) * cw}ch" for j, r in enumerate(reached[s]))
+        parts.append(f'<tr><th>{"出发 start" if s == 0 else f"{s} {unit}后"}</th><td class=g style="background:{box},'
+                     f'{borders},linear-gradient(90deg,{fill}) 0 0/{n * cw}ch 100%;--cv-on:{color}">{" " * (n * cw)}'
+                     "</td></tr>")
+    parts.append(f'<tr class="n"><th>最少几{unit}</th><td>{esc(line("—" if v < 0 else v for v in needed))}</td></tr>')
+    parts.append("</table></div>")
     return "".join(parts) + note_html(summary) + f'<div style="font-size:12px;color:#666">{esc(note)}</div>'
 
 

@@ -39,8 +39,18 @@ def test_reach_view_marks_the_reached_positions():
     reached = np.array([[1, 0, 0], [1, 1, 0]], dtype=bool)
     html = views.reach_html(reached, np.array([0, 1, -1]), 0, unit="层", color=palette.BLUE,
                             summary="至少 1 层", note="注")
-    assert f"--cv-on:{palette.BLUE}" in html and html.count("<td class=r") == 3 and "—" in html and "1 层后" in html
-    assert html.count("outline:2px solid #000") == 2  # the word itself, in both rows
+    assert f"--cv-on:{palette.BLUE}" in html and "1 层后" in html and "出发 start" in html
+    grids = re.findall(r'<td class=g style="background:(.*?);--cv-on:([^"]*)">( *)</td>', html)
+    assert len(grids) == 2 and all(on == palette.BLUE and len(text) == 3 * 3 for _, on, text in grids)
+    for (layers, _, _), row in zip(grids, reached):
+        fill = re.search(r"linear-gradient\(90deg,(var.*?|#fff.*?)\) 0 0/9ch 100%$", layers).group(1)
+        assert fill.split(",") == [f"{'var(--cv-on)' if r else '#fff'} {3 * j}ch {3 * j + 3}ch" for j, r in enumerate(row)]
+        assert layers.count("linear-gradient(#000,#000) 0ch") == 3  # the word's box: top, bottom, left edges at 0
+    assert "<td><b> 0 </b> 1  2 </td>" in html, "the positions, the chosen word's in bold"
+    assert "<td> 0  1  — </td>" in html, "the fewest hops, — for never"
+    moved = views.reach_html(reached, np.array([0, 1, -1]), 2, unit="层", color=palette.BLUE, summary="", note="")
+    assert "<td> 0  1 <b> 2 </b></td>" in moved and "linear-gradient(#000,#000) 6ch 0/3ch 2px" in moved
+    assert "calc(9ch - 2px) 0/2px 100%" in moved
 
 
 def _style_rules(html: str) -> list[str]:
