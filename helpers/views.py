@@ -92,8 +92,9 @@ def _width_ch(text: str) -> int:
     """How many digit widths `text` takes in a monospace font, at most: a wide (CJK) character counts 2.
 
     A CJK character is 1 em wide and a digit about 0.6 em in common monospace fonts: 2 digits hold one.
+    Characters of ambiguous width (·, °, Greek) count 2 as well: a fallback font may draw them 1 em wide.
     """
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
 
 # bars_html: a row is one line, its label in a block of 6em, then the track, then the value. The row itself

@@ -112,7 +112,7 @@ def test_heatmap_columns_fit_their_labels_and_values():
     heat = views.heatmap_html(w, ["<q>", "吃"], ["小猫咪", "a", "k<1>"], vmin=-2, vmax=13, fmt="{:+.2f}")
     check_heatmap_rows(heat, w, ["小猫咪", "a", "k<1>"], rows_labels=["<q>", "吃"], vmin=-2, vmax=13, fmt="{:+.2f}")
     assert 'width:8ch">小猫咪<' in heat and 'width:8ch">a<' in heat and 'width:7ch">k&lt;1&gt;<' in heat
-    assert views._width_ch("小猫a") == 5 and views._width_ch("") == 0
+    assert views._width_ch("小猫a") == 5 and views._width_ch("α·") == 4 and views._width_ch("") == 0
 
 
 def test_two_views_on_one_page_write_the_same_rules():
