@@ -194,11 +194,12 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     else:
         parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
     parts.append("</th></tr>")
+    spans = [f" {a}ch {b}ch" for a, b in zip(edges, edges[1:])]  # where each column's colour stops
     for i, label in enumerate(row_labels):
         outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
-        stops = ",".join(f"{hexes[k]} {a}ch {b}ch" for k, a, b in zip(idx[i], edges, edges[1:]))
-        cells = (v.center(width) for v, width in zip(values[i], widths))
-        line = "".join(c if text[k] == "#fff" else f"<span>{c}</span>" for c, k in zip(cells, idx[i]))
+        stops = ",".join([hexes[k] + span for k, span in zip(idx[i], spans)])
+        line = "".join([v.center(width) if text[k] == "#fff" else f"<span>{v.center(width)}</span>"
+                        for v, width, k in zip(values[i], widths, idx[i])])
         parts.append(f"<tr{outline}><th>{esc(str(label))}</th><td style=\"background:linear-gradient(90deg,{stops});"
                      f'background-size:{edges[-1]}ch 100%">{line}</td></tr>')
     parts.append("</table>")
