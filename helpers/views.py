@@ -77,6 +77,7 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
                       "table&": "border-collapse:collapse",
+                      "table&>*>tr": "background:none",  # no zebra rows of the page's own table style (nbconvert)
                       "table&>*>tr>th": head,
                       "table&>*>tr+tr>th": "text-align:right",
                       "table&>*>tr>th.k": f"padding:0 0 2px;text-align:left;font-family:monospace;font-size:{size}px;"
@@ -122,6 +123,7 @@ _TRACK_CH = 26  # the track of a one-line bar row, in digit widths
 _REACH_W = 3  # digit widths per position
 _REACH_STYLE = _scoped_style("cv-reach", {
     "table&": "border-collapse:collapse;margin:6px 0",
+    "table&>*>tr": "background:none",
     "table&>*>tr>th": "padding:0 6px;text-align:right;white-space:nowrap;font-size:12px;font-weight:400",
     "table&>*>tr>td": "padding:0;font-family:monospace;font-size:11px;line-height:20px;white-space:pre;color:#666",
     "table&>*>tr>td>b": "color:#000",
