@@ -4,9 +4,10 @@ A subclass builds ``self.widget`` (the ipywidgets tree) and ``self.view`` (one `
 the message line and every panel), then calls ``self._show(html)`` after each reader action: all
 panels change in one message to the browser. The panels' ``<style>`` blocks do not travel with them:
 ``self.widget`` gets one hidden ``W.HTML`` more, ``self.styles``, that holds every rule of the views
-(`views.stylesheet`) from the start, so the browser adds a stylesheet once, not at every update. ``self._guard(fn, *args)`` runs an update and, on a
-``ValueError`` (or any error), shows the message above the last good panels. ``with
-self._syncing():`` sets controls from code without their callbacks running again.
+(`views.stylesheet`) from the start, so the browser adds a stylesheet once, not at every update.
+``self._guard(fn, *args)`` runs an update and, on a ``ValueError`` (or any error), shows the message
+above the last good panels. ``with self._syncing():`` sets controls from code without their callbacks
+running again.
 
 Backward compatible with the first base class: a subclass that sets ``self.status`` (a separate
 ``W.HTML`` for messages) still gets its messages there from ``_say``.
