@@ -49,10 +49,11 @@ _RULE = re.compile(r"[^{}]+\{[^{}]*\}")  # selector{declarations}, inside a <sty
 def dedupe_styles(html_text: str) -> str:
     """`html_text` with all its ``<style>`` blocks merged into the first one, each rule once.
 
-    A panel built from several views (two heatmaps, three bar charts) then carries one stylesheet:
-    fewer bytes, and one stylesheet for the browser to add and drop at every update. Every rule is
-    scoped by its view's class (`_scoped_style`) and a class means the same rule in every view, so
-    neither the order nor the place of the rules changes what they style.
+    A panel built from several views (two heatmaps, three bar charts) and shown as it is (a notebook's
+    ``display(HTML(...))``, `heatmap_grid_html`, the stylesheet itself) then carries one stylesheet, not
+    one per view; widgets send no ``<style>`` at all (`split_styles`). Every rule is scoped by its view's
+    class (`_scoped_style`) and a class means the same rule in every view, so neither the order nor the
+    place of the rules changes what they style.
     """
     blocks = _STYLE_BLOCK.findall(html_text)
     if len(blocks) < 2:
