@@ -279,3 +279,17 @@ def test_score_parts_add_up_to_the_scores_and_show_where_bei_comes_from(runs):
     assert max(lift, key=lift.get) == "位置·词"  # seed 1: the query at position 0 looks for the word 被
     with pytest.raises(ValueError, match="位置编码"):
         score_parts(runs["no_positions"], "鱼被猫吃")
+
+
+def test_embedding_gradient_sums_each_words_rows_like_add_at_bit_for_bit():
+    from helpers.training import _sum_rows_by_word
+
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 7, size=200)
+    ids[ids == 3] = 4                                  # word 3 never occurs: its row stays 0
+    rows = rng.normal(size=(200, 5)) * 10.0 ** rng.integers(-8, 8, size=(200, 1))  # sums that round
+    expected = np.zeros((9, 5))
+    np.add.at(expected, ids, rows)
+    got = _sum_rows_by_word(ids, rows, (9, 5))
+    assert got.shape == (9, 5) and np.array_equal(got, expected)   # same sums in the same order: equal bits
+    assert not got[3].any() and not got[7:].any() and got[4].any()
