@@ -58,10 +58,9 @@ def dedupe_styles(html_text: str) -> str:
     blocks = _STYLE_BLOCK.findall(html_text)
     if len(blocks) < 2:
         return html_text
-    rules = dict.fromkeys(rule for block in blocks for rule in _RULE.findall(block[len("<style>"):-len("</style>")]))
-    merged = "<style>" + "".join(rules) + "</style>"
     first = html_text.index(blocks[0])
-    return html_text[:first] + merged + _STYLE_BLOCK.sub("", html_text[first:])
+    body, rules = split_styles(html_text[first:])
+    return html_text[:first] + "<style>" + "".join(rules) + "</style>" + body
 
 
 def split_styles(html_text: str) -> tuple[str, list[str]]:
@@ -72,8 +71,8 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
 
 
 # heatmap_html: a row is <th>label</th><td>values</td>. The values are ONE line of monospace text, each centred
-# in a column of whole digit widths (`_width_ch`), with the colours painted behind it as one hard-stop gradient; the keys' labels sit in
-# inline blocks of the same widths. A table cell per value made the browser lay out n² boxes at every update,
+# in a column of whole digit widths (`_width_ch`), with the colours painted behind it as one hard-stop gradient;
+# the keys' labels sit in inline blocks of the same widths. A table cell per value made the browser lay out n² boxes at every update,
 # 4–5 times the time of n rows in Chromium. Dark text on light colours: a <span> in the row's line.
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
@@ -99,6 +98,11 @@ def _width_ch(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
 
+def _is_ascii(text: str) -> bool:
+    """Printable ASCII only: one digit width per character in any monospace font."""
+    return all(" " <= c <= "~" for c in text)
+
+
 # bars_html: a row is one line, its label in a block of 6em, then the track, then the value. The row itself
 # paints the track (200 px × 14 px, after the label) with its filled part (--w) in the chart's --cv-bar as a
 # hard-stop gradient, in the warning colour for a negative value (class "n"): two elements a row, not five
@@ -107,15 +111,14 @@ _BARS_STYLE = _scoped_style("cv-bars", {
     "div&>div.r": "height:20px;line-height:20px;white-space:nowrap;font-variant-numeric:tabular-nums;"
                   "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc(6em + 6px) 50%/200px 14px "
                   "no-repeat",
-    "div&>div.r.n": f"--cv-bar:{palette.WARNING_COLOR}",
+    "div&>div.n": f"--cv-bar:{palette.WARNING_COLOR}",  # a negative value's row, either kind
     "div&>div.r>span": "display:inline-block;vertical-align:top;width:6em;margin-right:212px;text-align:right;"
                        "overflow:hidden",
     # labels all printable ASCII: a row is ONE element, a line of monospace text "label track value" whose
     # label is right-aligned by spaces to --cv-l digit widths; the track is 26 digit widths (about 200 px)
     "div&>div.m": "height:20px;line-height:20px;white-space:pre;font-family:monospace;"
                   "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc((var(--cv-l) + 1) * 1ch) 50%"
-                  "/26ch 14px no-repeat",
-    "div&>div.m.n": f"--cv-bar:{palette.WARNING_COLOR}"})
+                  "/26ch 14px no-repeat"})
 _TRACK_CH = 26  # the track of a one-line bar row, in digit widths
 # reach_html: a table of row headers and lines. Every line is monospace text in cells of 3 digit widths: the
 # position numbers (the chosen word's in bold), each hop's grid, the fewest hops. A grid line is one cell whose
@@ -197,10 +200,10 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     else:
         parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
     parts.append("</th></tr>")
-    spans = [f" {a}ch {b}ch" for a, b in zip(edges, edges[1:])]  # where each column's colour stops
+    column_stops = [f" {a}ch {b}ch" for a, b in zip(edges, edges[1:])]  # where each column's colour starts, ends
     for i, label in enumerate(row_labels):
         outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
-        stops = ",".join([hexes[k] + span for k, span in zip(idx[i], spans)])
+        stops = ",".join([hexes[k] + where for k, where in zip(idx[i], column_stops)])
         line = "".join([v.center(width) if text[k] == "#fff" else f"<span>{v.center(width)}</span>"
                         for v, width, k in zip(values[i], widths, idx[i])])
         parts.append(f"<tr{outline}><th>{esc(str(label))}</th><td style=\"background:linear-gradient(90deg,{stops});"
@@ -248,10 +251,6 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
     parts.append("</div>")
     return "".join(parts)
 
-
-def _is_ascii(text: str) -> bool:
-    """Printable ASCII only: one digit width per character in any monospace font."""
-    return all(" " <= c <= "~" for c in text)
 
 
 def vector_html(vector, labels=None, *, name: str = "", fmt: str = "{:+.2f}") -> str:

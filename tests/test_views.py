@@ -160,7 +160,7 @@ def test_stylesheet_holds_every_rule_a_view_can_use():
                               note="n")]
     for html_text in made:
         assert set(views.split_styles(html_text)[1]) <= sheet
-    assert len(sheet) == 2 * 8 + 6 + 7, "the rules of heatmaps (two sizes), bars and the reach grid"
+    assert len(sheet) == 2 * 8 + 5 + 7, "the rules of heatmaps (two sizes), bars and the reach grid"
 
 
 def test_ascii_labels_make_one_line_headers_and_bar_rows():
