@@ -70,23 +70,34 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
     return _STYLE_BLOCK.sub("", html_text), list(rules)
 
 
-# heatmap_html: a row is <th>label</th><td>values</td>. The values are ONE line of monospace text, each centred
-# in a column of whole digit widths (`_width_ch`), with the colours painted behind it as one hard-stop gradient;
-# the keys' labels sit in inline blocks of the same widths. A table cell per value made the browser lay out n² boxes at every update,
-# 4–5 times the time of n rows in Chromium. Dark text on light colours: a <span> in the row's line.
+# heatmap_html: one block of text over painted colours. The values are lines of monospace text, one per query,
+# each value centred in a column of whole digit widths (`_width_ch`); one background layer per row paints that
+# row's colours as a hard-stop gradient with stops in ch, so the browser lays out one text block, not n² cells
+# (a table with a cell per value took 4–5 times as long at every update, and a row of its own per query twice as
+# long: benchmarks/bench_browser.py). The queries' labels are one block of lines beside the values (one small
+# block each when some label is not ASCII, whose width a monospace line can't promise); the keys' labels are one
+# line (inline blocks of the columns' widths when some label is not ASCII). Lines are _ROW_PX[small] high, so
+# row i's colours and its outline sit at i × that height. Dark text on light colours: a <span> in the line.
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
+_BAR_PX = 20  # a bar chart's line
+_ROW_PX = {False: 20, True: 15}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
-                      "table&": "border-collapse:collapse",
-                      "table&>*>tr": "background:none",  # no zebra rows of the page's own table style (nbconvert)
-                      "table&>*>tr>th": head,
-                      "table&>*>tr+tr>th": "text-align:right",
-                      "table&>*>tr>th.k": f"padding:0 0 2px;text-align:left;font-family:monospace;font-size:{size}px;"
-                                          "white-space:pre",
-                      "table&>*>tr>th.k>span": "display:inline-block;text-align:center",
-                      "table&>*>tr>td": f"padding:{pad} 0;font-family:monospace;font-size:{size}px;white-space:pre;"
-                                        "color:#fff;background-repeat:no-repeat",
-                      "table&>*>tr>td>span": "color:#000"})
-                  for small, size, pad, head in ((False, 13, "3px", _HEAD), (True, 11, "1px", _SMALL_HEAD))}
+                      "div&": f"display:inline-block;vertical-align:top;font-family:monospace;font-size:{size}px",
+                      "div&>div.c": f"font-family:var(--jp-ui-font-family,sans-serif);padding:2px 0;{caption};"
+                                    "width:0;min-width:100%",  # wraps within the heatmap's width, never widens it
+                      "div&>div.k": "position:relative;white-space:pre;font-weight:600;padding-bottom:2px",
+                      "div&>div.k>span": "display:inline-block;text-align:center",
+                      "div&>div.k>i": "position:absolute;left:0;text-align:right;font-style:normal;font-weight:400;color:#666",
+                      "div&>div.g": f"position:relative;white-space:pre;line-height:{row}px;color:#fff",
+                      "div&>div.g>span": "color:#000",
+                      "div&>div.g>div.l": f"position:absolute;left:0;top:0;text-align:right;color:#000;{head}",
+                      "div&>div.g>div.l>div": f"height:{row}px;white-space:nowrap",
+                      "div&>div.g>div.o": f"position:absolute;left:0;right:0;height:{row}px;"
+                                          f"outline:2px solid {palette.WARNING_COLOR};pointer-events:none"})
+                  for small, size, row, head, caption in ((False, 13, _ROW_PX[False], "font-weight:600", "color:#444"),
+                                                          (True, 11, _ROW_PX[True], "font-weight:400",
+                                                           "font-weight:600;font-size:12px"))}
+_CORNER = "查询 Q ↓ · 键 K →"  # above the queries' labels, beside the keys' labels
 
 
 def _width_ch(text: str) -> int:
@@ -105,20 +116,19 @@ def _is_ascii(text: str) -> bool:
 
 # bars_html: a row is one line, its label in a block of 6em, then the track, then the value. The row itself
 # paints the track (200 px × 14 px, after the label) with its filled part (--w) in the chart's --cv-bar as a
-# hard-stop gradient, in the warning colour for a negative value (class "n"): two elements a row, not five
+# hard-stop gradient, in the warning colour for a negative value (class "n"): two elements a row, not five.
+# Labels all printable ASCII: the whole chart is ONE element, lines of monospace text "label track value" (the
+# label right-aligned by spaces), over one background layer that paints every row's track (26 digit widths,
+# about 200 px, repeated every line) and one layer per row for its filled part
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
     "div&>div.r": "height:20px;line-height:20px;white-space:nowrap;font-variant-numeric:tabular-nums;"
                   "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc(6em + 6px) 50%/200px 14px "
                   "no-repeat",
-    "div&>div.n": f"--cv-bar:{palette.WARNING_COLOR}",  # a negative value's row, either kind
+    "div&>div.n": f"--cv-bar:{palette.WARNING_COLOR}",  # a negative value's row
     "div&>div.r>span": "display:inline-block;vertical-align:top;width:6em;margin-right:212px;text-align:right;"
                        "overflow:hidden",
-    # labels all printable ASCII: a row is ONE element, a line of monospace text "label track value" whose
-    # label is right-aligned by spaces to --cv-l digit widths; the track is 26 digit widths (about 200 px)
-    "div&>div.m": "height:20px;line-height:20px;white-space:pre;font-family:monospace;"
-                  "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc((var(--cv-l) + 1) * 1ch) 50%"
-                  "/26ch 14px no-repeat"})
+    "div&>div.g": f"line-height:{_BAR_PX}px;white-space:pre;font-family:monospace"})
 _TRACK_CH = 26  # the track of a one-line bar row, in digit widths
 # reach_html: a table of row headers and lines. Every line is monospace text in cells of 3 digit widths: the
 # position numbers (the chosen word's in bold), each hop's grid, the fewest hops. A grid line is one cell whose
@@ -162,7 +172,7 @@ def _viridis() -> tuple[list[str], list[str]]:
 def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None = None,
                  vmin: float = 0.0, vmax: float = 1.0, caption: str = "", fmt: str = "{:.2f}",
                  small: bool = False, swatch: str | None = None) -> str:
-    """An attention matrix as a coloured HTML table, value in every cell (a row of cells is one line of text).
+    """An attention matrix as coloured lines of text, its value on every cell's colour.
 
     Parameters
     ----------
@@ -183,32 +193,38 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
     hexes, text = _viridis()
     values = [[fmt.format(x) for x in row] for row in w.tolist()]
     cols = [str(c) for c in col_labels]
+    rows = [str(r) for r in row_labels]
     widths = [max([_width_ch(c)] + [len(row[j]) for row in values]) + 2 for j, c in enumerate(cols)]
     edges = np.concatenate([[0], np.cumsum(widths)]).tolist()  # each column's left and right edge, in ch
+    corner = "" if small else _CORNER
+    label_ch = max([_width_ch(r) for r in rows] + [_width_ch(corner)]) + 1  # the labels' column, in digit widths
+    row_px = _ROW_PX[small]
     margin = "2px 10px 8px 0" if small else "4px 16px 4px 0"
-    parts = [_HEATMAP_STYLE[small], f'<table class="{_HEATMAP_CLASS[small]}" style="margin:{margin}">']
+    parts = [_HEATMAP_STYLE[small], f'<div class="{_HEATMAP_CLASS[small]}" style="margin:{margin}">']
     if caption:
         mark = (f'<span style="display:inline-block;width:14px;height:8px;background:{swatch};margin-right:4px">'
                 '</span>' if swatch else "")
-        weight = ";font-weight:600" if small else ";color:#444"
-        parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px 0{weight}">{mark}'
-                     f'{esc(caption)}</caption>')
-    corner = "" if small else "查询 Q ↓ · 键 K →"
-    parts.append(f'<tr><th style="color:#666;font-weight:400">{corner}</th><th class=k>')
+        parts.append(f"<div class=c>{mark}{esc(caption)}</div>")
+    parts.append(f'<div class=k style="padding-left:{label_ch}ch">')
+    if corner:
+        parts.append(f'<i style="width:{label_ch - 1}ch">{esc(corner)}</i>')
     if all(_is_ascii(c) for c in cols):  # exact widths: the keys' labels are one line of text too
         parts.append(esc("".join(c.center(width) for c, width in zip(cols, widths))))
     else:
         parts.extend(f'<span style="width:{width}ch">{esc(c)}</span>' for c, width in zip(cols, widths))
-    parts.append("</th></tr>")
     column_stops = [f" {a}ch {b}ch" for a, b in zip(edges, edges[1:])]  # where each column's colour starts, ends
-    for i, label in enumerate(row_labels):
-        outline = f' style="outline:2px solid {palette.WARNING_COLOR}"' if i == highlight_row else ""
-        stops = ",".join([hexes[k] + where for k, where in zip(idx[i], column_stops)])
-        line = "".join([v.center(width) if text[k] == "#fff" else f"<span>{v.center(width)}</span>"
-                        for v, width, k in zip(values[i], widths, idx[i])])
-        parts.append(f"<tr{outline}><th>{esc(str(label))}</th><td style=\"background:linear-gradient(90deg,{stops});"
-                     f'background-size:{edges[-1]}ch 100%">{line}</td></tr>')
-    parts.append("</table>")
+    layers = [f"linear-gradient(90deg,{','.join(hexes[k] + where for k, where in zip(row, column_stops))})"
+              f" {label_ch}ch {i * row_px}px/{edges[-1]}ch {row_px}px no-repeat" for i, row in enumerate(idx)]
+    if all(_is_ascii(r) for r in rows):
+        labels = esc("\n".join(rows))
+    else:
+        labels = "".join(f"<div>{esc(r)}</div>" for r in rows)
+    lines = "\n".join("".join([v.center(width) if text[k] == "#fff" else f"<span>{v.center(width)}</span>"
+                               for v, width, k in zip(values_i, widths, idx_i)]) for values_i, idx_i in zip(values, idx))
+    outline = (f'<div class=o style="top:{highlight_row * row_px}px"></div>'
+               if highlight_row is not None and 0 <= highlight_row < len(rows) else "")
+    parts.append(f'</div><div class=g style="padding-left:{label_ch}ch;background:{",".join(layers)}">'
+                 f'<div class=l style="width:{label_ch - 1}ch">{labels}</div>{lines}{outline}</div></div>')
     return "".join(parts)
 
 
@@ -235,22 +251,26 @@ def bars_html(values, labels, *, title: str = "", vmax: float | None = 1.0, colo
     top = float(np.abs(v).max()) if vmax is None else vmax
     top = top if top > 0 else 1.0
     labels = [str(label) for label in labels]
-    ascii_labels = all(_is_ascii(label) for label in labels)
-    pad = max(map(len, labels), default=0)  # ASCII labels: the label column, in digit widths
-    parts = [_BARS_STYLE, f'<div class="cv-bars" style="--cv-bar:{color}' + (f';--cv-l:{pad}">' if ascii_labels else '">')]
+    parts = [_BARS_STYLE, f'<div class="cv-bars" style="--cv-bar:{color}">']
     if title:
         parts.append(f'<div style="color:#444;margin-bottom:2px">{esc(title)}</div>')
-    for label, x in zip(labels, v):
-        width = max(0.0, min(1.0, abs(x) / top)) * 100
-        negative = "" if x >= 0 else " n"  # negative bars in the warning colour
-        if ascii_labels:
-            line = f"{label.rjust(pad)}{' ' * (_TRACK_CH + 2)}{fmt.format(x)}"
-            parts.append(f'<div class="m{negative}" style="--w:{width:.1f}%">{esc(line)}</div>')
-        else:
-            parts.append(f'<div class="r{negative}" style="--w:{width:.1f}%"><span>{esc(label)}</span>{fmt.format(x)}</div>')
+    fractions = [max(0.0, min(1.0, abs(x) / top)) for x in v.tolist()]
+    if all(_is_ascii(label) for label in labels):
+        pad = max(map(len, labels), default=0)  # the labels' column, in digit widths
+        track = f"{pad + 1}ch"
+        hues = [color if x >= 0 else palette.WARNING_COLOR for x in v.tolist()]  # negative bars: warning colour
+        layers = [f"linear-gradient({hue},{hue}) {track} {i * _BAR_PX + 3}px/{f * _TRACK_CH:.2f}ch 14px no-repeat"
+                  for i, (hue, f) in enumerate(zip(hues, fractions))]
+        layers.append(f"linear-gradient(#eee 14px,#0000 0) {track} 3px/{_TRACK_CH}ch {_BAR_PX}px repeat-y")
+        lines = "\n".join(f"{label.rjust(pad)}{' ' * (_TRACK_CH + 2)}{fmt.format(x)}" for label, x in zip(labels, v))
+        parts.append(f'<div class=g style="background:{",".join(layers)}">{esc(lines)}</div>')
+    else:
+        for label, x, f in zip(labels, v, fractions):
+            negative = "" if x >= 0 else " n"  # negative bars in the warning colour
+            parts.append(f'<div class="r{negative}" style="--w:{f * 100:.1f}%"><span>{esc(label)}</span>'
+                         f"{fmt.format(x)}</div>")
     parts.append("</div>")
     return "".join(parts)
-
 
 
 def vector_html(vector, labels=None, *, name: str = "", fmt: str = "{:+.2f}") -> str:

@@ -189,7 +189,7 @@ def test_qkv_editor_slider_key_changes_the_weights_view(qkv_page, lab):
     page = qkv_page
     with screenshot_on_failure(page, f"{QKV.stem}-slider", lab):
         editor = P.find_editor(page)
-        assert editor is not None, "no Q[…] slider with a weights table found in the page"
+        assert editor is not None, "no Q[…] slider with a weights heatmap found in the page"
         handle = page.locator('[data-bench="qkv-slider"] .noUi-handle')
         handle.scroll_into_view_if_needed()
         before_view = P.view_html(page)

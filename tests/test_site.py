@@ -87,7 +87,7 @@ def test_qkv_editor_snapshot_shows_sliders_and_weights(pages):
     snap = text[text.index('<div class="widget-snapshot"'):]
     assert re.search(r'<label>Q\[[^<]+\]</label><input[^>]*type="range"', snap), "sliders with their labels"
     assert re.search(r"<output>-?\d+\.\d</output>", snap), "slider values"
-    assert "<table" in snap[:60000], "the weights view (an HTML table) is in the snapshot"
+    assert '<div class="cv-hm"' in snap[:60000], "the weights view (a heatmap) is in the snapshot"
 
 
 @pytest.mark.parametrize("page", PAGES + ["index.html"])

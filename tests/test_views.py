@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import view_reading
 
 from helpers import palette, views
 
@@ -65,8 +66,8 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
     labels = [f"词{i}" for i in range(14)]
     heat = views.heatmap_html(w, labels, labels, highlight_row=3, caption="权重")
     assert len(heat.encode()) < 10_000  # it was 29.8 kB with the same styles written in every cell
-    assert heat.count("<td") == 14, "one cell per row: the values are one line of text, the colours a gradient"
-    check_heatmap_rows(heat, w, labels)
+    assert heat.count("<div") == 3 + 2 + 14 + 1, "a text block of lines, not a box per row or per cell"
+    check_heatmap_rows(heat, w, labels, highlight=3)
     assert heat.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1 and "权重" in heat
     bars = views.bars_html(w[0] - 0.1, labels, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR)
     assert len(bars.encode()) < 2_500 and bars.count('class="r n"') == int((w[0] < 0.1).sum())
@@ -80,31 +81,33 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
         assert f'class="{cls}"' in html
 
 
-def check_heatmap_rows(heat: str, w, labels, *, rows_labels=None, vmin=0.0, vmax=1.0, fmt="{:.2f}") -> None:
-    """Every row of heatmap `heat` shows w's values, each centred in its column, on its viridis colour."""
+def check_heatmap_rows(heat: str, w, labels, *, rows_labels=None, vmin=0.0, vmax=1.0, fmt="{:.2f}",
+                       highlight=None) -> None:
+    """Heatmap `heat` shows w's values, each centred in its column, on its viridis colour, row by row."""
     hexes, text = views._viridis()
     k = np.clip(((np.asarray(w) - vmin) / (vmax - vmin) * 255).round(), 0, 255).astype(int)
-    keys = re.search(r"<th class=k>(.*?)</th>", heat).group(1)
-    first = re.search(r"linear-gradient\(90deg,(.*?)\)", heat).group(1)
-    edges = np.array([0] + [int(stop.split()[2][:-2]) for stop in first.split(",")])  # "#hex a ch b ch"
+    (h,) = view_reading.heatmaps(heat)
+    row_px = views._ROW_PX[h.small]
+    rows_labels = labels if rows_labels is None else rows_labels
+    assert h.row_labels == list(rows_labels)
+    assert h.label_ch == max(views._width_ch(c) for c in list(rows_labels) + [h.corner]) + 1
+    assert h.corner == ("" if h.small else views._CORNER)
+    edges = [0] + [stop[2] for stop in h.layers[0][0]]
     widths = np.diff(edges).tolist()
     if all(views._is_ascii(c) for c in labels):  # one line: each label centred in its column
-        assert "<span" not in keys and keys == views.esc("".join(c.center(wd) for c, wd in zip(labels, widths)))
+        assert "<span" not in h.keys and h.keys == views.esc("".join(c.center(wd) for c, wd in zip(labels, widths)))
     else:
-        assert [int(x) for x in re.findall(r'<span style="width:(\d+)ch">', keys)] == widths
-        assert re.findall(r'<span style="width:\d+ch">(.*?)</span>', keys) == [views.esc(c) for c in labels]
-    rows = re.findall(r'<tr[^>]*><th>(.*?)</th><td style="background:linear-gradient\(90deg,(.*?)\);'
-                      r'background-size:(\d+)ch 100%">(.*?)</td></tr>', heat)
-    assert [r[0] for r in rows] == [views.esc(c) for c in (labels if rows_labels is None else rows_labels)]
-    for i, (_, stops, size, line) in enumerate(rows):
-        assert int(size) == edges[-1]
-        assert stops.split(",") == [f"{hexes[c]} {a}ch {b}ch" for c, a, b in zip(k[i], edges, edges[1:])]
-        dark = [m.group(1) for m in re.finditer(r"<span>(.*?)</span>", line)]
-        plain = re.sub(r"</?span>", "", line)
-        cells = [plain[a:b] for a, b in zip(edges, edges[1:])]
-        assert cells == [fmt.format(x).center(b - a) for x, a, b in zip(w[i], edges, edges[1:])]
+        assert [int(x) for x in re.findall(r'<span style="width:(\d+)ch">', h.keys)] == widths
+        assert re.findall(r'<span style="width:\d+ch">(.*?)</span>', h.keys) == [views.esc(c) for c in labels]
+    assert len(h.layers) == len(h.lines) == len(w)
+    for i, ((stops, x, y, width, height), line, dark) in enumerate(zip(h.layers, h.lines, h.dark)):
+        assert (x, y, width, height) == (h.label_ch, i * row_px, edges[-1], row_px), "row i's colours on line i"
+        assert stops == [(hexes[c], a, b) for c, a, b in zip(k[i], edges, edges[1:])]
+        cells = [line[a:b] for a, b in zip(edges, edges[1:])]
+        assert len(line) == edges[-1] and cells == [fmt.format(x).center(b - a) for x, a, b in zip(w[i], edges, edges[1:])]
         assert dark == [c for c, j in zip(cells, k[i]) if text[j] == "#000"], "dark text exactly on light colours"
         assert all(wd >= max(views._width_ch(c), len(fmt.format(x))) + 2 for wd, c, x in zip(widths, labels, w[i]))
+    assert h.outline_top == (None if highlight is None else highlight * row_px)
 
 
 def test_heatmap_columns_fit_their_labels_and_values():
@@ -136,14 +139,14 @@ def test_dedupe_styles_keeps_the_first_block_of_each_kind():
     assert sorted(set(_style_rules(two))) == sorted(_style_rules(once))  # every rule, once
     assert re.sub(r"<style>.*?</style>", "", once) == re.sub(r"<style>.*?</style>", "", two)  # the markup is unchanged
     grid = views.heatmap_grid_html(np.stack([W, W]), TOKENS, ["头 0", "头 1"], palette.HEAD_COLORS[:2])
-    assert grid.count("<style>") == 1 and grid.count("<table") == 2
+    assert grid.count("<style>") == 1 and len(view_reading.heatmaps(grid)) == 2
     assert views.dedupe_styles(once) == once and views.dedupe_styles("<b>x</b>") == "<b>x</b>"
 
 
 def test_split_styles_takes_every_block_out_and_keeps_each_rule_once():
     two = views.heatmap_html(np.eye(2), ["a", "b"], ["a", "b"]) + views.bars_html([0.5, -0.5], ["a", "b"])
     body, rules = views.split_styles(two + views.bars_html([1.0], ["c"]))
-    assert "<style" not in body and body.count("<table") == 1 and body.count('class="cv-bars"') == 2
+    assert "<style" not in body and len(view_reading.heatmaps(body)) == 1 and body.count('class="cv-bars"') == 2
     assert len(rules) == len(set(rules)) and "div.cv-bars.cv-bars{margin:4px 0;font-size:13px}" in rules
     assert views.split_styles("<b>x</b>") == ("<b>x</b>", [])
 
@@ -160,19 +163,22 @@ def test_stylesheet_holds_every_rule_a_view_can_use():
                               note="n")]
     for html_text in made:
         assert set(views.split_styles(html_text)[1]) <= sheet
-    assert len(sheet) == 2 * 8 + 5 + 7, "the rules of heatmaps (two sizes), bars and the reach grid"
+    assert len(sheet) == 2 * 10 + 5 + 7, "the rules of heatmaps (two sizes), bars and the reach grid"
 
 
 def test_ascii_labels_make_one_line_headers_and_bar_rows():
     w = np.array([[0.25, 0.75], [1.0, 0.0]])
     heat = views.heatmap_html(w, ["it", "<a>"], ["animal", "x"])
     check_heatmap_rows(heat, w, ["animal", "x"], rows_labels=["it", "<a>"])
-    assert "<th class=k> animal   x   </th>" in heat  # 8 + 6 digit widths, no inline blocks
-    bars = views.bars_html([0.5, -0.25], ["it", "a<b"], vmax=None, fmt="{:+.2f}")
-    rows = re.findall(r'<div class="(m(?: n)?)" style="--w:([0-9.]+)%">(.*?)</div>', bars)
+    assert "</i> animal   x   </div>" in heat  # 8 + 6 digit widths, no inline blocks
+    assert '<div class=l style="width:20ch">it\n&lt;a&gt;</div>' in heat, "the queries' labels: one block of lines"
+    bars = views.bars_html([0.5, -0.25], ["it", "a<b"], vmax=None, fmt="{:+.2f}", title="t<")
     track = " " * (views._TRACK_CH + 2)
-    assert rows == [("m", "100.0", f" it{track}+0.50"), ("m n", "50.0", f"a&lt;b{track}-0.25")]
-    assert "--cv-l:3" in bars and "<span" not in bars
+    (chart,) = view_reading.bar_charts(bars)
+    assert chart.lines == [f" it{track}+0.50", f"a<b{track}-0.25"] and chart.title == "t<"
+    assert chart.fills == [(palette.WEIGHT_COLOR, 1.0), (palette.WARNING_COLOR, 0.5)]
+    assert (chart.track_ch, chart.track_width_ch) == (4, views._TRACK_CH), "the track starts after the label and a space"
+    assert "<span" not in bars and bars.count("<div") == 3
     mixed = views.bars_html([0.5, 0.25], ["it", "猫"])
     assert mixed.count('<div class="r"') == 2 and "--cv-l:" not in mixed and "<span>猫</span>0.250" in mixed
     assert views._is_ascii("a b~") and not views._is_ascii("猫") and not views._is_ascii("é")

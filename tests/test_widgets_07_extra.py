@@ -1,9 +1,8 @@
 """Notebook 07's SentencePairExplorer and head ablation (the live-model parts skip without the weights)."""
 
-import re
-
 import numpy as np
 import pytest
+import view_reading
 
 from helpers.pretrained import CURATED_SENTENCES, PrecomputedModel, load_model_or_precomputed
 from helpers.widgets.ablation import HeadAblationExplorer, ablation_effect, cosine, head_mask_for
@@ -33,13 +32,13 @@ def test_pair_explorer_draws_a_tiny_difference_as_a_tiny_bar():
     e = SentencePairExplorer(PrecomputedModel(), TIRED, WIDE, layer=0, head=2, word="it")
     assert np.abs(e.difference).max() < 1e-6  # this head looks at positions only: both rows agree
     assert e.difference_scale() == e.DIFFERENCE_FULL_BAR
-    difference_chart = e.view.value[e.view.value.index("差："):]
-    widths = [float(x) for x in re.findall(r'style="--w:([0-9.]+)%"', difference_chart)]
-    assert len(widths) == len(e.keys) and max(widths) == 0.0  # before: a full bar beside "+0.000"
+    difference_chart = view_reading.bar_charts(e.view.value)[2]
+    assert difference_chart.title.startswith("差：") and len(difference_chart.fills) == len(e.keys)
+    assert max(f for _, f in difference_chart.fills) == 0.0  # before: a full bar beside "+0.000"
     e.layer.value, e.head.value = 3, 1
     assert e.difference_scale() == np.abs(e.difference).max() > e.DIFFERENCE_FULL_BAR  # a real difference: full scale
-    difference_chart = e.view.value[e.view.value.index("差："):]
-    assert 'style="--w:100.0%"' in difference_chart
+    difference_chart = view_reading.bar_charts(e.view.value)[2]
+    assert max(f for _, f in difference_chart.fills) == 1.0
 
 
 def test_pair_explorer_rejects_sentences_of_different_length():

@@ -122,7 +122,7 @@ def test_snapshot_is_the_text_html_beside_the_widget_view():
     assert ed.view.value in snap  # the panels as they are now
     _, rules = views.split_styles(snap)
     assert rules and set(rules) == set(ed._rules) < set(views.split_styles(views.stylesheet())[1])
-    assert 'class="cv-hm"' in snap and "table.cv-hm.cv-hm>*>tr>td{" in snap and "linear-gradient" in snap, "the snapshot keeps the rules it uses"
+    assert 'class="cv-hm"' in snap and "div.cv-hm.cv-hm>div.g{" in snap and "linear-gradient" in snap, "the snapshot keeps the rules it uses"
 
 
 def test_a_rule_the_stylesheet_lacks_is_added_to_it_once():

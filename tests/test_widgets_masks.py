@@ -1,6 +1,7 @@
 """helpers.widgets.masks (notebook 04), driven headlessly."""
 
 import numpy as np
+import view_reading
 
 from helpers.attention import padding_mask
 from helpers.toy import toy_qkv
@@ -37,8 +38,9 @@ def test_padding_positions_read_pad_and_the_slider_only_works_for_padding():
     assert not m.real_length.disabled and m.labels == toy.tokens  # full length: nothing padded yet
     m.real_length.value = 2
     assert m.labels == toy.tokens[:2] + ["<pad>"] * (n - 2)
-    assert m.view.value.count("&lt;pad&gt;") == 2 * (n - 2) + 1   # row and column labels, and the caption
-    assert toy.tokens[2] not in m.view.value.split("</caption>")[1]
+    (heat,) = view_reading.heatmaps(m.view.value)
+    assert heat.row_labels == m.labels and m.view.value.count("&lt;pad&gt;") == 2 * (n - 2) + 1  # rows, keys, caption
+    assert toy.tokens[2] not in heat.keys and toy.tokens[2] not in heat.row_labels
     m.kind.value = "none"
     assert m.real_length.disabled and m.labels == toy.tokens
     assert "&lt;pad&gt;" not in m.view.value

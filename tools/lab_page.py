@@ -159,7 +159,7 @@ def screenshot(page, name: str, directory: Path = ARTIFACTS) -> Path:
 
 # -- the Q/K/V editor ----------------------------------------------------------------------------
 # The first slider whose label looks like Q[…] (QKVEditor's sliders), its handle, and the editor's
-# weights view: the first HTML widget with a <table> in the same output.
+# weights view: the first HTML widget with a heatmap (helpers.views) in the same output.
 FIND_EDITOR_JS = """({mark, label}) => {
   const scope = window.jupyterapp.shell.currentWidget.node;
   const labels = [...scope.querySelectorAll('.widget-slider .widget-label')]
@@ -167,7 +167,7 @@ FIND_EDITOR_JS = """({mark, label}) => {
   if (!labels.length) return null;
   const slider = labels[0].closest('.widget-slider');
   const output = slider.closest('.jp-OutputArea-output');
-  const view = [...output.querySelectorAll('.widget-html')].find(h => h.querySelector('table'));
+  const view = [...output.querySelectorAll('.widget-html')].find(h => h.querySelector('.cv-hm'));
   const handle = slider.querySelector('.noUi-handle');
   if (!view || !handle) return null;
   slider.setAttribute('data-bench', mark + '-slider');
@@ -180,7 +180,7 @@ FIND_EDITOR_JS = """({mark, label}) => {
 
 def find_editor(page, mark: str = "qkv", label: str = r"^Q\[.+\]$"):
     """Mark the first slider whose label matches `label` (a Q/K/V editor's Q[…] by default), its output
-    and the first HTML widget with a <table> in that output; None when there is none."""
+    and the first HTML widget with a heatmap in that output; None when there is none."""
     return page.evaluate(FIND_EDITOR_JS, {"mark": mark, "label": label})
 
 
