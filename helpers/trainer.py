@@ -80,7 +80,7 @@ class Trainer:
         self.state = adam_init(self.params)
         self.history = {"loss": [], "train_acc": [], "heldout_acc": [], "heldout_noun_acc": []}
         self.diverged = False
-        self._forward = None  # forward pass of the training set at the current params, reused by the next step
+        self._forward = None  # (logits, cache, ∂L/∂logits) of the training set at the current params, for the next step
 
     @property
     def steps(self) -> int:
@@ -96,19 +96,19 @@ class Trainer:
         for _ in range(k):
             with np.errstate(all="ignore"):  # a blow-up shows as NaN/inf below, not as a warning
                 if self._forward is None:
-                    self._forward = forward(self.params, train, self.config)
-                logits, cache = self._forward
-                _, grad_logits = cross_entropy(logits, train)
+                    logits, cache = forward(self.params, train, self.config)
+                    self._forward = logits, cache, cross_entropy(logits, train)[1]
+                _, cache, grad_logits = self._forward
                 grads = backward(self.params, cache, grad_logits, train, self.config)
                 new, state = adam_step(self.params, grads, self.state, self.lr)
-                after = forward(new, train, self.config)               # the new params, on the training set
-                loss, _ = cross_entropy(after[0], train)
+                logits, cache = forward(new, train, self.config)       # the new params, on the training set
+                loss, grad_logits = cross_entropy(logits, train)       # its loss, and the next step's ∂L/∂logits
             if not (math.isfinite(loss) and all(np.all(np.isfinite(v)) for v in new.values())):
                 self.diverged = True
                 return False
-            self.params, self.state, self._forward = new, state, after
+            self.params, self.state, self._forward = new, state, (logits, cache, grad_logits)
             self.history["loss"].append(loss)
-            self.history["train_acc"].append(float((after[0].argmax(-1) == train.labels)[train.valid].mean()))
+            self.history["train_acc"].append(float((logits.argmax(-1) == train.labels)[train.valid].mean()))
             held = self.heldout_batch
             right = predict(self.params, held, self.config) == held.labels        # (B, n)
             self.history["heldout_acc"].append(float(right[held.valid].mean()))

@@ -3,9 +3,14 @@
 Its exercises are tested in test_exercises_lesson08.
 """
 
+import ctypes
+import platform
+import sys
+
 import numpy as np
 import pytest
 
+from helpers import training
 from helpers.attention import scaled_dot_product_attention
 from helpers.roles import encode, load_role_corpus
 from helpers.trainer import (
@@ -293,3 +298,31 @@ def test_embedding_gradient_sums_each_words_rows_like_add_at_bit_for_bit():
     got = _sum_rows_by_word(ids, rows, (9, 5))
     assert got.shape == (9, 5) and np.array_equal(got, expected)   # same sums in the same order: equal bits
     assert not got[3].any() and not got[7:].any() and got[4].any()
+
+
+def test_glibc_keeps_freed_memory_for_the_next_step_and_nothing_changes_elsewhere(monkeypatch):
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert training.HEAP_KEPT is glibc  # CI's Debian: the setting was taken
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert training._keep_freed_heap() is False
+    monkeypatch.setattr(sys, "platform", "linux")
+
+    def no_libc(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert training._keep_freed_heap() is False  # musl and others: no libc.so.6, no change, no error
+
+
+def test_the_softmax_of_the_role_model_is_the_plain_formula_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for k in range(500):
+        shape = (int(rng.integers(1, 40)), int(rng.integers(1, 9)), int(rng.integers(1, 12)))
+        x = rng.normal(size=shape) * rng.choice([0.1, 1.0, 10.0, 800.0])
+        if k % 2:  # masked keys, as in forward: -inf, never a whole row
+            x = np.where(rng.random(shape) < 0.3, -np.inf, x)
+            x[..., 0] = rng.normal(size=shape[:-1])
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        plain = e / e.sum(axis=-1, keepdims=True)
+        got = training._softmax(x)
+        assert np.array_equal(got, plain) and np.all(np.isfinite(got)), (k, shape)
