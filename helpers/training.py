@@ -29,30 +29,35 @@ import numpy as np
 
 from .roles import AGENT, PATIENT, Batch
 
-_HEAP_PAD = 64 << 20  # bytes of freed memory glibc's malloc keeps for the next allocations (M_TOP_PAD)
+_HEAP_PAD = 64 << 20        # bytes of freed memory glibc's malloc keeps at the top of its heap (M_TOP_PAD)
+_HEAP_MMAP_MIN = 32 << 20   # blocks this large and larger get their own mapping (M_MMAP_THRESHOLD)
 
 
-def _keep_freed_heap() -> bool:
-    """Ask glibc's malloc to keep 64 MB of freed memory instead of returning it to the system at once.
+@functools.cache
+def keep_freed_heap() -> bool:
+    """Ask glibc's malloc, once per process, to reuse freed memory instead of returning it to the system at once.
 
-    A full-batch step allocates and frees temporaries of 1.6 MB each ((2159, 6, 16) float64). By default glibc
-    gives the freed top of its heap back to the system, and the next step faults in fresh pages: on the course's
-    2-core Linux machine a step took 19.2 ms instead of 10.8 ms, and notebook 08 in a fresh kernel 9.96 s instead
-    of 7.63 s (benchmarks/bench_training.py). True when the setting was taken; elsewhere (macOS, Windows, a libc
-    without ``mallopt``) nothing changes and the result is False.
+    A full-batch training step allocates and frees temporaries of 1.6 MB each ((2159, 6, 16) float64). Unless
+    told otherwise, glibc may map each of them anew or give the freed top of its heap back to the system, and
+    every step then faults in fresh pages: a step took 19.2 ms instead of 10.8 ms on the course's 2-core Linux
+    machine, and notebook 08 in a fresh kernel 9.96 s instead of about 6.5 s (benchmarks/bench_training.py).
+    Both settings are needed: blocks under 32 MB come from the heap, and up to 64 MB of freed heap stays with
+    the process (the kernel keeps that much more memory). The Trainer calls this; nothing else in the course
+    does. True when glibc took both settings; elsewhere (macOS, Windows, a libc without ``mallopt``) nothing
+    changes and the result is False.
     """
     if not sys.platform.startswith("linux"):
         return False
     try:
-        return ctypes.CDLL("libc.so.6").mallopt(-2, _HEAP_PAD) == 1  # -2 is M_TOP_PAD in glibc's malloc.h
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
         return False
-
-
-HEAP_KEPT = _keep_freed_heap()
+    # -3 is M_MMAP_THRESHOLD and -2 M_TOP_PAD in glibc's malloc.h; setting either fixes both thereafter
+    return mallopt(-3, _HEAP_MMAP_MIN) == 1 and mallopt(-2, _HEAP_PAD) == 1
 
 __all__ = ["ModelConfig", "sinusoidal_positions", "position_shift_matrix", "init_params", "forward", "loss_and_grads", "backward",
-           "softmax_backward", "cross_entropy", "sgd_step", "adam_init", "adam_step", "predict", "accuracy", "gradient_check"]
+           "softmax_backward", "cross_entropy", "sgd_step", "adam_init", "adam_step", "predict", "accuracy", "gradient_check",
+           "keep_freed_heap"]
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ esc = html.escape
 def _scoped_style(cls: str, rules: dict[str, str]) -> str:
     """One ``<style>`` block whose every rule applies only inside an element of class `cls`.
 
-    The heavy views (a heatmap has a few hundred cells) carry their repeated styles once here instead
-    of in every cell: a fifth of the bytes for the browser to parse. Each selector starts with the class
-    written twice (``table.cv-hm.cv-hm td``): more specific than JupyterLab's and nbconvert's own table
+    The heavy views (a heatmap has a few hundred values) carry their repeated styles once here instead
+    of in every element: fewer bytes for the browser to parse. Each selector starts with the class
+    written twice (``table.cv-reach.cv-reach>*>tr>td``): more specific than JupyterLab's and nbconvert's own table
     rules (``.jp-RenderedHTMLCommon td``, ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td``), as
     the inline styles were. Two views on one page write the same rules for the same class: no clash.
     """
@@ -90,7 +90,8 @@ _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
                       "div&>div.k>i": "position:absolute;left:0;text-align:right;font-style:normal;font-weight:400;color:#666",
                       "div&>div.g": f"position:relative;white-space:pre;line-height:{row}px;color:#fff",
                       "div&>div.g>span": "color:#000",
-                      "div&>div.g>div.l": f"position:absolute;left:0;top:0;text-align:right;color:#000;{head}",
+                      "div&>div.g>div.l": "position:absolute;left:0;top:0;text-align:right;"
+                                          f"color:var(--jp-content-font-color1,#000);{head}",
                       "div&>div.g>div.l>div": f"height:{row}px;white-space:nowrap",
                       "div&>div.g>div.o": f"position:absolute;left:0;right:0;height:{row}px;"
                                           f"outline:2px solid {palette.WARNING_COLOR};pointer-events:none"})
@@ -100,6 +101,7 @@ _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
 _CORNER = "查询 Q ↓ · 键 K →"  # above the queries' labels, beside the keys' labels
 
 
+@functools.lru_cache(maxsize=4096)  # the same labels come back at every update
 def _width_ch(text: str) -> int:
     """How many digit widths `text` takes in a monospace font, at most: a wide (CJK) character counts 2.
 
@@ -187,13 +189,18 @@ def heatmap_html(weights, row_labels, col_labels, *, highlight_row: int | None =
         A colour shown before the caption (the head's colour).
     """
     w = np.asarray(weights, dtype=float)
+    cols = [str(c) for c in col_labels]
+    rows = [" ".join(str(r).split()) for r in row_labels]  # as a browser shows a label: spaces collapsed
+    if w.ndim != 2 or w.shape != (len(rows), len(cols)):
+        raise ValueError(f"权重的形状应是（行标签数, 列标签数）= ({len(rows)}, {len(cols)})，收到 {w.shape}。 "
+                         "(weights must have shape (len(row_labels), len(col_labels)).)")
+    if np.isnan(w).any():
+        raise ValueError("权重里有 NaN（不是数），画不出来；请先检查算出它的那一步。 (weights contain NaN.)")
     span = vmax - vmin if vmax > vmin else 1.0
     idx = np.clip(((w - vmin) / span * 255).round(), 0, 255).astype(int).tolist()  # viridis colour of each cell
     fmt = "{:.1f}" if small else fmt
     hexes, text = _viridis()
-    values = [[fmt.format(x) for x in row] for row in w.tolist()]
-    cols = [str(c) for c in col_labels]
-    rows = [str(r) for r in row_labels]
+    values = [list(map(fmt.format, row)) for row in w.tolist()]
     widths = [max([_width_ch(c)] + [len(row[j]) for row in values]) + 2 for j, c in enumerate(cols)]
     edges = np.concatenate([[0], np.cumsum(widths)]).tolist()  # each column's left and right edge, in ch
     corner = "" if small else _CORNER

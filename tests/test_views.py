@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 import view_reading
 
 from helpers import palette, views
@@ -15,7 +16,10 @@ def test_heatmap_prints_every_value_and_escapes_labels():
     html = views.heatmap_html(W, ["<b>", "吃", "鱼"], TOKENS, highlight_row=1, caption="权重")
     assert all(f"{x:.2f}" in html for x in W.ravel())
     assert "&lt;b&gt;" in html and "<b>" not in html
-    assert html.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1
+    assert view_reading.heatmaps(html)[0].outline_top == 1 * views._ROW_PX[False], "row 1 outlined"
+    assert f"outline:2px solid {palette.WARNING_COLOR}" in views.stylesheet()
+    for no_row in (None, -1, 3, 7):  # no query there: no outline, as before
+        assert view_reading.heatmaps(views.heatmap_html(W, TOKENS, TOKENS, highlight_row=no_row))[0].outline_top is None
     small = views.heatmap_html(W, TOKENS, TOKENS, caption="头 0", small=True, swatch=palette.BLUE)
     assert "0.7" in small and "0.70" not in small and palette.BLUE in small
 
@@ -68,7 +72,7 @@ def test_heavy_views_carry_their_styles_once_in_a_scoped_block():
     assert len(heat.encode()) < 10_000  # it was 29.8 kB with the same styles written in every cell
     assert heat.count("<div") == 3 + 2 + 14 + 1, "a text block of lines, not a box per row or per cell"
     check_heatmap_rows(heat, w, labels, highlight=3)
-    assert heat.count(f"outline:2px solid {palette.WARNING_COLOR}") == 1 and "权重" in heat
+    assert heat.count("class=o") == 1 and "权重" in heat
     bars = views.bars_html(w[0] - 0.1, labels, vmax=None, fmt="{:+.3f}", color=palette.SCORE_COLOR)
     assert len(bars.encode()) < 2_500 and bars.count('class="r n"') == int((w[0] < 0.1).sum())
     assert f"--cv-bar:{palette.SCORE_COLOR}" in bars and all(f"{x:+.3f}" in bars for x in w[0] - 0.1)
@@ -182,3 +186,26 @@ def test_ascii_labels_make_one_line_headers_and_bar_rows():
     mixed = views.bars_html([0.5, 0.25], ["it", "猫"])
     assert mixed.count('<div class="r"') == 2 and "--cv-l:" not in mixed and "<span>猫</span>0.250" in mixed
     assert views._is_ascii("a b~") and not views._is_ascii("猫") and not views._is_ascii("é")
+
+
+def test_small_heatmaps_of_a_grid_read_back_row_by_row():
+    rng = np.random.default_rng(1)
+    w = rng.dirichlet(np.ones(4), size=(2, 4))  # two heads, (4, 4) each
+    grid = views.heatmap_grid_html(w, ["我", "爱", "吃", "鱼"], ["头 0", "头 1"], palette.HEAD_COLORS[:2])
+    for head, weights in zip(views.split_styles(grid)[0].split('<div class="cv-hms"')[1:], w):
+        check_heatmap_rows('<div class="cv-hms"' + head, weights, ["我", "爱", "吃", "鱼"], fmt="{:.1f}")
+    assert all(h.small and h.corner == "" for h in view_reading.heatmaps(grid))
+
+
+def test_heatmap_input_it_cannot_draw_gets_a_message():
+    with pytest.raises(ValueError, match="权重的形状应是（行标签数, 列标签数）= \\(2, 3\\)，收到 \\(3, 3\\)"):
+        views.heatmap_html(np.eye(3), ["a", "b"], ["x", "y", "z"])
+    with pytest.raises(ValueError, match="权重的形状应是"):
+        views.heatmap_html(np.ones(3), ["a"], ["x", "y", "z"])
+    with pytest.raises(ValueError, match="权重里有 NaN"):
+        views.heatmap_html(np.array([[0.5, np.nan]]), ["a"], ["x", "y"])
+
+
+def test_row_labels_show_as_a_browser_shows_them():
+    heat = views.heatmap_html(np.eye(2), ["it ", " a  b"], ["x", "y"])
+    assert view_reading.heatmaps(heat)[0].row_labels == ["it", "a b"]  # spaces collapsed, right edges aligned

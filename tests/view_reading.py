@@ -19,7 +19,7 @@ _HEATMAP = re.compile(
 _ROW_LAYER = re.compile(r"linear-gradient\(90deg,([^)]*)\) (\d+)ch (\d+)px/(\d+)ch (\d+)px no-repeat")
 _BARS = re.compile(r'<div class="cv-bars" style="--cv-bar:([^"]*)">(?:<div style="[^"]*">(.*?)</div>)?'
                    r'<div class=g style="background:([^"]*)">([^<]*)</div></div>')
-_FILL = re.compile(r"linear-gradient\((#\w+),\1\) (\d+)ch (\d+)px/([0-9.]+)ch 14px no-repeat")
+_FILL = re.compile(r"linear-gradient\(([^,()]+),\1\) (\d+)ch (\d+)px/([0-9.]+)ch 14px no-repeat")
 _TRACK = re.compile(r"linear-gradient\(#eee 14px,#0000 0\) (\d+)ch 3px/(\d+)ch (\d+)px repeat-y")
 
 
@@ -87,7 +87,12 @@ def bar_charts(text: str) -> list[BarChart]:
         assert [int(f.group(3)) for f in fills] == [i * row_px + 3 for i in range(len(fills))], "one fill per line"
         assert {f.group(2) for f in fills} <= {track.group(1)}, "each fill starts where the track starts"
         width = int(track.group(2))
-        found.append(BarChart(color=color, title=html.unescape(title or ""), lines=html.unescape(lines).split("\n"),
-                              fills=[(f.group(1), float(f.group(4)) / width) for f in fills],
-                              track_ch=int(track.group(1)), track_width_ch=width))
+        chart = BarChart(color=color, title=html.unescape(title or ""), lines=html.unescape(lines).split("\n"),
+                         fills=[(f.group(1), float(f.group(4)) / width) for f in fills],
+                         track_ch=int(track.group(1)), track_width_ch=width)
+        assert len(chart.fills) == len(chart.lines), "one fill per line"
+        found.append(chart)
+    one_line_charts = text.count('<div class="cv-bars"') - len(re.findall(r'<div class="cv-bars"[^>]*>(?:<div style="[^"]*">'
+                                                                         r'.*?</div>)?<div class="r', text))
+    assert len(found) == one_line_charts, "every one-line bar chart's markup is read"
     return found
