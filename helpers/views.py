@@ -26,7 +26,6 @@ __all__ = ["dedupe_styles", "split_styles", "stylesheet", "heatmap_html", "bars_
 
 _CELL = "padding:3px 6px;text-align:center;font-family:monospace;font-size:13px;min-width:2.6em"
 _HEAD = "padding:3px 6px;font-weight:600;white-space:nowrap"
-_SMALL_HEAD = "padding:1px 4px;font-weight:400;font-size:12px;white-space:nowrap"
 esc = html.escape
 
 
@@ -73,13 +72,14 @@ def split_styles(html_text: str) -> tuple[str, list[str]]:
 # heatmap_html: one block of text over painted colours. The values are lines of monospace text, one per query,
 # each value centred in a column of whole digit widths (`_width_ch`); one background layer per row paints that
 # row's colours as a hard-stop gradient with stops in ch, so the browser lays out one text block, not n² cells
-# (a table with a cell per value took 4–5 times as long at every update, and a row of its own per query twice as
-# long: benchmarks/bench_browser.py). The queries' labels are one block of lines beside the values (one small
-# block each when some label is not ASCII, whose width a monospace line can't promise); the keys' labels are one
-# line (inline blocks of the columns' widths when some label is not ASCII). Lines are _ROW_PX[small] high, so
-# row i's colours and its outline sit at i × that height. Dark text on light colours: a <span> in the line.
+# (a table cell per value took 4–5 times as long at every update as a table row per query; in lesson 07's page,
+# the pair widget's two 16 × 16 heatmaps and three bar charts took 4.4 ms to parse, style and lay out with a
+# table row per query and a box per bar, 2.1 ms as text blocks). The queries' labels are one block of lines
+# beside the values (one small block each when some label is not ASCII, whose width a monospace line can't
+# promise); the keys' labels are one line (inline blocks of the columns' widths when some label is not ASCII).
+# Lines are _ROW_PX[small] high, so row i's colours and its outline sit at i × that height. Dark text on light
+# colours: a <span> in the line.
 _HEATMAP_CLASS = {False: "cv-hm", True: "cv-hms"}
-_BAR_PX = 20  # a bar chart's line
 _ROW_PX = {False: 20, True: 15}
 _HEATMAP_STYLE = {small: _scoped_style(_HEATMAP_CLASS[small], {
                       "div&": f"display:inline-block;vertical-align:top;font-family:monospace;font-size:{size}px",
@@ -122,6 +122,7 @@ def _is_ascii(text: str) -> bool:
 # Labels all printable ASCII: the whole chart is ONE element, lines of monospace text "label track value" (the
 # label right-aligned by spaces), over one background layer that paints every row's track (26 digit widths,
 # about 200 px, repeated every line) and one layer per row for its filled part
+_BAR_PX = 20  # a bar chart's line
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
     "div&>div.r": "height:20px;line-height:20px;white-space:nowrap;font-variant-numeric:tabular-nums;"
