@@ -52,7 +52,8 @@ def keep_freed_heap() -> bool:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
         return False
-    # -3 is M_MMAP_THRESHOLD and -2 M_TOP_PAD in glibc's malloc.h; setting either fixes both thereafter
+    # -3 is M_MMAP_THRESHOLD and -2 M_TOP_PAD in glibc's malloc.h; once either is set, glibc no longer adjusts
+    # the other by itself, so both are set
     return mallopt(-3, _HEAP_MMAP_MIN) == 1 and mallopt(-2, _HEAP_PAD) == 1
 
 __all__ = ["ModelConfig", "sinusoidal_positions", "position_shift_matrix", "init_params", "forward", "loss_and_grads", "backward",

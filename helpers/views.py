@@ -125,7 +125,7 @@ def _is_ascii(text: str) -> bool:
 _BAR_PX = 20  # a bar chart's line
 _BARS_STYLE = _scoped_style("cv-bars", {
     "div&": "margin:4px 0;font-size:13px",
-    "div&>div.r": "height:20px;line-height:20px;white-space:nowrap;font-variant-numeric:tabular-nums;"
+    "div&>div.r": f"height:{_BAR_PX}px;line-height:{_BAR_PX}px;white-space:nowrap;font-variant-numeric:tabular-nums;"
                   "background:linear-gradient(90deg,var(--cv-bar) var(--w),#eee 0) calc(6em + 6px) 50%/200px 14px "
                   "no-repeat",
     "div&>div.n": f"--cv-bar:{palette.WARNING_COLOR}",  # a negative value's row
